@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file sdk.h  One-call set-up from the standard `OTEL_*` environment variables, and the
+ * global providers.
+ *
+ * @code
+ * otelc_sdk *sdk;
+ * otelc_sdk_init_from_env(&sdk);        // never fails for bad values: they get defaults
+ * otelc_tracer *t = otelc_sdk_get_tracer(sdk, "my.daemon", "1.0");
+ * ...
+ * otelc_sdk_shutdown(sdk, 5000);
+ * otelc_sdk_free(sdk);
+ * @endcode
+ *
+ * Variables read (a bad value gets one warning naming the variable and value, and the
+ * default): `OTEL_SDK_DISABLED`, `OTEL_LOG_LEVEL`, `OTEL_SERVICE_NAME`,
+ * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_EXPORTER` (`console`, `none`),
+ * `OTEL_TRACES_SAMPLER` (`always_on`, `always_off`, `parentbased_always_on`,
+ * `parentbased_always_off`), the span limit variables (see ::otelc_span_limits).
+ */
+#ifndef OTELC_SDK_H
+#define OTELC_SDK_H
+
+#include "processor.h"
+#include "trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct otelc_sdk otelc_sdk;
+
+/**
+ * Builds the SDK from the environment and installs its tracer provider as the global one.
+ * With `OTEL_SDK_DISABLED=true` the SDK is disabled: otelc_sdk_get_tracer() returns NULL and
+ * every span call costs one branch.
+ * @return ::OTELC_OK, ::OTELC_EINVAL (out NULL), ::OTELC_ENOMEM.
+ */
+OTELC_API int otelc_sdk_init_from_env(otelc_sdk **out);
+/** The SDK's tracer provider; NULL when disabled. Borrowed. */
+OTELC_API otelc_tracer_provider *otelc_sdk_tracer_provider(const otelc_sdk *sdk);
+/** Shorthand for otelc_tracer_provider_get_tracer(provider, name, version, NULL, NULL, 0). */
+OTELC_API otelc_tracer *otelc_sdk_get_tracer(otelc_sdk *sdk, const char *name,
+                                             const char *version);
+/** 1 when built with `OTEL_SDK_DISABLED=true`. */
+OTELC_API int otelc_sdk_is_disabled(const otelc_sdk *sdk);
+/** Sums the span pipeline's counters (see ::otelc_span_processor_stats). */
+OTELC_API void otelc_sdk_get_stats(const otelc_sdk *sdk, otelc_span_processor_stats *stats);
+/** Flushes within @p timeout_ms. */
+OTELC_API int otelc_sdk_force_flush(otelc_sdk *sdk, uint32_t timeout_ms);
+/** Flushes and shuts down within @p timeout_ms; once. */
+OTELC_API int otelc_sdk_shutdown(otelc_sdk *sdk, uint32_t timeout_ms);
+/** Frees the SDK (shutting down first if needed) and unsets the globals it installed. */
+OTELC_API void otelc_sdk_free(otelc_sdk *sdk);
+
+/** The global tracer provider, or NULL; borrowed. */
+OTELC_API otelc_tracer_provider *otelc_global_tracer_provider(void);
+/** Installs @p tp (borrowed) as the global provider; NULL unsets it. */
+OTELC_API void otelc_set_global_tracer_provider(otelc_tracer_provider *tp);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OTELC_SDK_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Shared test helpers: a counting allocator that can fail the N-th allocation, and a log
+ * capture. Include after <cmocka.h>'s prerequisites. */
+#ifndef OTELC_TESTS_TESTUTIL_H
+#define OTELC_TESTS_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "otelc/otelc.h"
+
+/* Installs the counting allocator. fail_at = 0: never fail; N: the N-th allocation from now
+ * (and only it) fails. */
+void tu_alloc_install(uint64_t fail_at);
+/* Restores the C library allocator. */
+void tu_alloc_uninstall(void);
+/* Allocations made since install (successful or not). */
+uint64_t tu_alloc_calls(void);
+/* Blocks currently allocated through the hook (0 means nothing leaked). */
+int64_t tu_alloc_live(void);
+/* 1 when the programmed failure has happened. */
+int tu_alloc_failed(void);
+
+/* Captures log lines (level >= min) into a buffer instead of stderr. */
+void tu_log_capture(otelc_log_level min);
+/* Stops capturing, restores the default handler. */
+void tu_log_release(void);
+/* Number of captured lines. */
+int tu_log_count(void);
+/* 1 when some captured line contains needle. */
+int tu_log_contains(const char *needle);
+/* All captured text, lines separated by '\n'. */
+const char *tu_log_text(void);
+/* Forgets captured lines. */
+void tu_log_clear(void);
+
+#endif
