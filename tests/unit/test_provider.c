@@ -2,6 +2,7 @@
 /* TracerProvider and Tracer rules: scopes, flush, shutdown, processors and the resource. */
 #include "testutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Spec: the same (name, version, schema_url) returns the same tracer; others differ. */
@@ -134,8 +135,9 @@ static void test_provider_processors_in_order(void **state)
     (void)state;
     memset(&g_rec, 0, sizeof g_rec);
     otelc_span_processor *procs[2];
-    assert_int_equal(otelc_span_processor_new(&procs[0], &p1_methods, "A"), OTELC_OK);
-    assert_int_equal(otelc_span_processor_new(&procs[1], &p1_methods, "B"), OTELC_OK);
+    static char name_a[] = "A", name_b[] = "B";
+    assert_int_equal(otelc_span_processor_new(&procs[0], &p1_methods, name_a), OTELC_OK);
+    assert_int_equal(otelc_span_processor_new(&procs[1], &p1_methods, name_b), OTELC_OK);
     otelc_tracer_provider_options o;
     otelc_tracer_provider_options_init(&o);
     o.processors = procs;
