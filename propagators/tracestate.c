@@ -175,3 +175,60 @@ int otelc__tracestate_iter(const otelc_tracestate *ts,
     }
     return 0;
 }
+
+/* Writes the members of ts other than `skip` to w (when non-NULL), at most max of them,
+ * separated by commas and preceded by one when lead is set; returns the bytes they take. */
+static size_t copy_others(const struct otelc_tracestate *ts, const char *skip, size_t skip_len,
+                          int max, int lead, char *w)
+{
+    size_t total = 0;
+    int kept = 0;
+    const char *p = ts->header;
+    const char *end = p + ts->len;
+    while (p < end && kept < max) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *next = comma ? comma : end;
+        size_t n = (size_t)(next - p);
+        int same = n > skip_len && p[skip_len] == '=' && memcmp(p, skip, skip_len) == 0;
+        if (!same) {
+            if (lead || kept > 0) {
+                if (w)
+                    w[total] = ',';
+                total++;
+            }
+            if (w)
+                memcpy(w + total, p, n);
+            total += n;
+            kept++;
+        }
+        p = next + 1;
+    }
+    return total;
+}
+
+int otelc__tracestate_with(const otelc_tracestate *ts, const char *key, size_t klen,
+                           const char *value, size_t vlen, otelc_tracestate **out)
+{
+    if (!key || !valid_key(key, klen) || (value && !valid_value(value, vlen)))
+        return OTELC_EINVAL;
+    /* The new member takes one of the slots, so at most MAX - 1 others are kept. */
+    int max_others = value ? OTELC__TRACESTATE_MAX_MEMBERS - 1 : OTELC__TRACESTATE_MAX_MEMBERS;
+    int lead = value != NULL;
+    size_t first = value ? klen + 1 + vlen : 0;
+    size_t others = ts ? copy_others(ts, key, klen, max_others, lead, NULL) : 0;
+    struct otelc_tracestate *n = otelc__malloc(sizeof *n + first + others + 1);
+    if (!n)
+        return OTELC_ENOMEM;
+    atomic_init(&n->refs, 1);
+    n->len = (uint32_t)(first + others);
+    if (value) {
+        memcpy(n->header, key, klen);
+        n->header[klen] = '=';
+        memcpy(n->header + klen + 1, value, vlen);
+    }
+    if (ts)
+        copy_others(ts, key, klen, max_others, lead, n->header + first);
+    n->header[first + others] = '\0';
+    *out = n;
+    return OTELC_OK;
+}

@@ -20,4 +20,16 @@ int otelc__tracestate_iter(const otelc_tracestate *ts,
                                      void *ud),
                            void *ud);
 
+/* Builds the tracestate that ts becomes when the member `key` is set to `value` (neither
+ * NUL-terminated): the member goes first (the W3C rule for a member that was added or
+ * changed), an older member with that key is removed rather than duplicated, and when the
+ * result would hold more than OTELC__TRACESTATE_MAX_MEMBERS members the right-most ones are
+ * dropped. value NULL removes the member instead. ts is borrowed and not changed; *out gets a
+ * new reference. When no member is left, *out is an empty tracestate (header ""), not NULL:
+ * a sampler's result uses NULL for "keep the parent's", so clearing needs a real value.
+ * Returns OTELC_OK, OTELC_EINVAL when key or value breaks the W3C grammar, or OTELC_ENOMEM;
+ * *out is untouched on failure. */
+int otelc__tracestate_with(const otelc_tracestate *ts, const char *key, size_t klen,
+                           const char *value, size_t vlen, otelc_tracestate **out);
+
 #endif
