@@ -20,6 +20,7 @@ int otelc__sampler_make(otelc_sampler **out, enum otelc__sampler_kind kind,
     s->kind = kind;
     s->m = m;
     s->ud = ud;
+    s->threshold = 0;
     *out = s;
     return OTELC_OK;
 }
@@ -41,6 +42,12 @@ void otelc__sampler_run(otelc_sampler *s, const otelc_sampling_params *p,
         return;
     case OTELC__SAMPLER_ALWAYS_OFF:
         r->decision = OTELC_SAMPLING_DROP;
+        return;
+    case OTELC__SAMPLER_TRACE_ID_RATIO:
+        /* The specification's 56-bit rule; the parent's sampled flag plays no part. */
+        r->decision = otelc__trace_id_r56(p->trace_id) >= s->threshold
+                          ? OTELC_SAMPLING_RECORD_AND_SAMPLE
+                          : OTELC_SAMPLING_DROP;
         return;
     default:
         s->m->should_sample(s->ud, p, r);
