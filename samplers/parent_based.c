@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ParentBased(root): the parent's sampled flag and locality pick the delegate. */
+/* ParentBased(root): the parent's sampled flag and locality pick the delegate; a sampled
+ * child keeps a consistent parent th and loses an inconsistent one. */
 #include <stdio.h>
 #include <string.h>
 
 #include "sampler_internal.h"
 #include "sdk/common/alloc.h"
+#include "sdk/common/log_internal.h"
 #include "sdk/trace/span_internal.h"
 
 struct parent_based {
@@ -12,6 +14,27 @@ struct parent_based {
     otelc_sampler *remote_sampled, *remote_not_sampled;
     otelc_sampler *local_sampled, *local_not_sampled;
 };
+
+/* A sampled child of a parent whose tracestate carries th passes th along when it is
+ * consistent (the parent was sampled and its randomness reaches th) and erases it otherwise,
+ * so no span claims a probability it was not sampled with. Only sampled decisions are
+ * checked: an unsampled span's th means nothing, and a DROP must not allocate. */
+static void check_parent_th(const otelc_span_context *parent, const uint8_t *trace_id,
+                            otelc_sampling_result *r)
+{
+    struct otelc__ot ot;
+    otelc__ot_read(parent->tracestate, &ot);
+    if (!ot.has_th)
+        return;
+    if ((parent->trace_flags & OTELC_TRACE_FLAG_SAMPLED) &&
+        otelc__ot_randomness(&ot, trace_id) >= ot.th)
+        return;
+    if (otelc__ot_with_th(parent->tracestate, &ot, NULL, &r->tracestate) != OTELC_OK) {
+        r->decision = OTELC_SAMPLING_DROP;
+        OTELC__LOG_THROTTLED(OTELC_LOG_ERROR, "ParentBased: cannot erase an inconsistent th "
+                                              "(out of memory); span dropped");
+    }
+}
 
 static void pb_should_sample(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r)
 {
@@ -27,6 +50,9 @@ static void pb_should_sample(void *ud, const otelc_sampling_params *p, otelc_sam
         d = (parent->trace_flags & OTELC_TRACE_FLAG_SAMPLED) ? pb->local_sampled
                                                              : pb->local_not_sampled;
     otelc__sampler_run(d, p, r);
+    if (d != pb->root && r->decision == OTELC_SAMPLING_RECORD_AND_SAMPLE && !r->tracestate &&
+        parent->tracestate)
+        check_parent_th(parent, p->trace_id, r);
 }
 
 static void pb_destroy(void *ud)
