@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Number text for samplers: the shortest round-trip form of a ratio, and a locale-free
  * decimal parser for rule strings. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sampler_internal.h"
 
@@ -10,10 +12,17 @@ void otelc__sampler_format_number(char *buf, size_t size, double v)
 {
     /* snprintf() and strtod() follow the same LC_NUMERIC, so the round trip holds in any
      * locale; a decimal comma is then turned into the point every description uses. */
-    for (int prec = 1; prec <= 17; prec++) {
+    int prec = 1;
+    for (; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             break;
+    }
+    /* "%g" writes 10 with one digit as 1e+01; whole numbers read better in full. */
+    double mag = fabs(v);
+    if (strchr(buf, 'e') && mag >= 1.0 && mag < 1e17) {
+        int digits = (int)floor(log10(mag)) + 1;
+        snprintf(buf, size, "%.*g", digits > prec ? digits : prec, v);
     }
     for (char *c = buf; *c; c++)
         if (*c == ',')
