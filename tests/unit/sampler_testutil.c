@@ -63,6 +63,22 @@ otelc_sampling_decision st_decide(otelc_sampler *s, const uint8_t tid[16],
     return r.decision;
 }
 
+otelc_sampling_decision st_decide_span(otelc_sampler *s, const uint8_t tid[16], const char *name,
+                                       otelc_span_kind kind, const otelc_attr *attrs, size_t n)
+{
+    otelc_sampling_params p;
+    memset(&p, 0, sizeof p);
+    p.trace_id = tid;
+    p.name = name;
+    p.kind = kind;
+    p.attrs = attrs;
+    p.attr_count = n;
+    otelc_sampling_result r;
+    otelc_sampler_should_sample(s, &p, &r);
+    otelc_tracestate_free(r.tracestate);
+    return r.decision;
+}
+
 uint64_t st_rand64(uint64_t *state)
 {
     uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));

@@ -21,6 +21,9 @@ otelc_sampling_result st_run(otelc_sampler *s, const uint8_t tid[16],
 /* st_run's decision alone (the tracestate is freed). */
 otelc_sampling_decision st_decide(otelc_sampler *s, const uint8_t tid[16],
                                   const otelc_span_context *parent);
+/* The decision for a root span with this name, kind and start attributes. */
+otelc_sampling_decision st_decide_span(otelc_sampler *s, const uint8_t tid[16], const char *name,
+                                       otelc_span_kind kind, const otelc_attr *attrs, size_t n);
 /* splitmix64: a reproducible stream from *state. */
 uint64_t st_rand64(uint64_t *state);
 /* A random trace id from *state. */

@@ -49,18 +49,9 @@ static int who(otelc_sampler *s, const char *name, otelc_span_kind kind, const o
 {
     uint8_t tid[16];
     memset(tid, 0x5a, 16);
-    otelc_sampling_params p;
-    memset(&p, 0, sizeof p);
-    p.trace_id = tid;
-    p.name = name;
-    p.kind = kind;
-    p.attrs = attrs;
-    p.attr_count = n;
-    otelc_sampling_result r;
     g_called = -1;
-    otelc_sampler_should_sample(s, &p, &r);
-    assert_int_equal(r.decision, g_called >= 0 ? OTELC_SAMPLING_RECORD_AND_SAMPLE
-                                               : OTELC_SAMPLING_DROP);
+    otelc_sampling_decision d = st_decide_span(s, tid, name, kind, attrs, n);
+    assert_int_equal(d, g_called >= 0 ? OTELC_SAMPLING_RECORD_AND_SAMPLE : OTELC_SAMPLING_DROP);
     return g_called;
 }
 
@@ -230,23 +221,16 @@ static void test_rules_errors_slow_and_one_percent(void **state)
     for (unsigned i = 0; i < n; i++) {
         uint8_t tid[16];
         st_random_id(&seed, tid);
-        otelc_sampling_params p;
-        memset(&p, 0, sizeof p);
-        p.trace_id = tid;
-        p.name = "GET /";
         otelc_attr a = i % 3 == 0 ? otelc_attr_bool("error", true)
                        : i % 3 == 1 ? otelc_attr_bool("slow", true)
                                     : otelc_attr_bool("error", false);
-        p.attrs = &a;
-        p.attr_count = 1;
-        otelc_sampling_result res;
-        otelc_sampler_should_sample(s, &p, &res);
+        otelc_sampling_decision d = st_decide_span(s, tid, "GET /", INTERNAL, &a, 1);
         if (i % 3 != 2) {
-            assert_int_equal(res.decision, OTELC_SAMPLING_RECORD_AND_SAMPLE);
+            assert_int_equal(d, OTELC_SAMPLING_RECORD_AND_SAMPLE);
         } else {
             /* The rest is decided exactly as TraceIdRatioBased(0.01) decides. */
-            assert_int_equal(res.decision, st_decide(ratio, tid, NULL));
-            rest += res.decision == OTELC_SAMPLING_RECORD_AND_SAMPLE;
+            assert_int_equal(d, st_decide(ratio, tid, NULL));
+            rest += d == OTELC_SAMPLING_RECORD_AND_SAMPLE;
         }
     }
     double m = n / 3.0;

@@ -18,22 +18,6 @@ static otelc_sampler *parse(const char *spec)
     return s;
 }
 
-static otelc_sampling_decision decide(otelc_sampler *s, const uint8_t tid[16], const char *name,
-                                      otelc_span_kind kind, const otelc_attr *attrs, size_t n)
-{
-    otelc_sampling_params p;
-    memset(&p, 0, sizeof p);
-    p.trace_id = tid;
-    p.name = name;
-    p.kind = kind;
-    p.attrs = attrs;
-    p.attr_count = n;
-    otelc_sampling_result r;
-    otelc_sampler_should_sample(s, &p, &r);
-    otelc_tracestate_free(r.tracestate);
-    return r.decision;
-}
-
 #define SAMPLE OTELC_SAMPLING_RECORD_AND_SAMPLE
 #define DROP OTELC_SAMPLING_DROP
 
@@ -56,10 +40,10 @@ static void test_rules_parse_issue_example(void **state)
     for (unsigned i = 0; i < n; i++) {
         uint8_t tid[16];
         st_random_id(&seed, tid);
-        assert_int_equal(decide(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &error_bool, 1), SAMPLE);
-        assert_int_equal(decide(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &error_str, 1), SAMPLE);
-        assert_int_equal(decide(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &slow, 1), SAMPLE);
-        otelc_sampling_decision d = decide(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, fine, 2);
+        assert_int_equal(st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &error_bool, 1), SAMPLE);
+        assert_int_equal(st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &error_str, 1), SAMPLE);
+        assert_int_equal(st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &slow, 1), SAMPLE);
+        otelc_sampling_decision d = st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, fine, 2);
         assert_int_equal(d, st_decide(ratio, tid, NULL));
         rest += d == SAMPLE;
     }
@@ -100,15 +84,15 @@ static void test_rules_parse_conditions(void **state)
     uint8_t tid[16];
     memset(tid, 0, 16);
     const otelc_attr url = otelc_attr_str("http.url", "http://x:80/");
-    assert_int_equal(decide(s, tid, "GET /api/x", OTELC_SPAN_KIND_CLIENT, NULL, 0), SAMPLE);
-    assert_int_equal(decide(s, tid, "GET /api/x", OTELC_SPAN_KIND_INTERNAL, NULL, 0), DROP);
-    assert_int_equal(decide(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, NULL, 0), DROP);
-    assert_int_equal(decide(s, tid, "x", OTELC_SPAN_KIND_INTERNAL, &url, 1), SAMPLE);
+    assert_int_equal(st_decide_span(s, tid, "GET /api/x", OTELC_SPAN_KIND_CLIENT, NULL, 0), SAMPLE);
+    assert_int_equal(st_decide_span(s, tid, "GET /api/x", OTELC_SPAN_KIND_INTERNAL, NULL, 0), DROP);
+    assert_int_equal(st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, NULL, 0), DROP);
+    assert_int_equal(st_decide_span(s, tid, "x", OTELC_SPAN_KIND_INTERNAL, &url, 1), SAMPLE);
     otelc_sampler_free(s);
     /* Without a `*` rule, a span no rule matches is dropped. */
     s = parse("kind=consumer:always_on");
-    assert_int_equal(decide(s, tid, "x", OTELC_SPAN_KIND_CONSUMER, NULL, 0), SAMPLE);
-    assert_int_equal(decide(s, tid, "x", OTELC_SPAN_KIND_PRODUCER, NULL, 0), DROP);
+    assert_int_equal(st_decide_span(s, tid, "x", OTELC_SPAN_KIND_CONSUMER, NULL, 0), SAMPLE);
+    assert_int_equal(st_decide_span(s, tid, "x", OTELC_SPAN_KIND_PRODUCER, NULL, 0), DROP);
     otelc_sampler_free(s);
 }
 
