@@ -462,12 +462,12 @@ static int same_str(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
-/* Scopes compare by content: each span returns its own copy of the scope info, but spans of
- * one tracer share the scope's attribute array. */
+/* A provider has one tracer, with one set of attributes, per (name, version, schema URL), so
+ * within a resource those three identify the scope. */
 static int same_group(const struct slot *g, const otelc_resource *res, const otelc_scope_info *sc)
 {
-    return g->res == res && g->scope.attrs == sc->attrs && g->scope.attr_count == sc->attr_count &&
-           same_str(g->scope.name, sc->name) && same_str(g->scope.version, sc->version) &&
+    return g->res == res && same_str(g->scope.name, sc->name) &&
+           same_str(g->scope.version, sc->version) &&
            same_str(g->scope.schema_url, sc->schema_url);
 }
 
