@@ -314,6 +314,7 @@ static void test_console_exporter_fails_cleanly_without_memory(void **state)
     otelc_console_exporter_options o;
     (void)state;
     source_start(&src);
+    tu_log_capture(OTELC_LOG_WARN);
     path_in_dir(path, sizeof path, "oom.json");
     otelc_console_exporter_options_init(&o);
     o.path = path;
@@ -336,6 +337,7 @@ static void test_console_exporter_fails_cleanly_without_memory(void **state)
     assert_string_equal(read_path(path), expected);
     otelc__free(expected);
     unlink(path);
+    tu_log_release();
     source_stop(&src);
 }
 

@@ -401,6 +401,7 @@ static void test_otlp_json_dropped_counts(void **state)
     otelc_span_limits_init(&lim);
     lim.attr_count = lim.event_count = lim.link_count = 1;
     lim.event_attr_count = lim.link_attr_count = 1;
+    tu_log_capture(OTELC_LOG_WARN); /* the span warns once about what it dropped */
     fx_start(&f, 0xa0, "svc-a", NULL, &lim, NULL);
     memset(links, 0, sizeof links);
     memcpy(links[0].context.trace_id, "\x4b\xf9\x2f\x35\x77\xb3\x4d\xa6\xa3\xce\x92\x9d\x0e\x0e"
@@ -431,6 +432,7 @@ static void test_otlp_json_dropped_counts(void **state)
         "\"droppedAttributesCount\":1,\"flags\":257}],\"droppedLinksCount\":1}"));
     release_all(spans, n);
     fx_stop(&f);
+    tu_log_release();
 }
 
 /* ResourceSpans per resource and ScopeSpans per scope (name, version, attributes, schemaUrl;
