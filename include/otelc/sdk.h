@@ -15,8 +15,11 @@
  * Variables read (a bad value gets one warning naming the variable and value, and the
  * default): `OTEL_SDK_DISABLED`, `OTEL_LOG_LEVEL`, `OTEL_SERVICE_NAME`,
  * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_EXPORTER` (`console`, `none`),
- * `OTEL_TRACES_SAMPLER` (`always_on`, `always_off`, `parentbased_always_on`,
- * `parentbased_always_off`), the span limit variables (see ::otelc_span_limits).
+ * `OTEL_TRACES_SAMPLER` (`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`
+ * (the default), `parentbased_always_off`, `parentbased_traceidratio`, `otelc_rules`,
+ * `otelc_ratelimited`) with `OTEL_TRACES_SAMPLER_ARG` (the ratio, default 1; the rule string,
+ * see otelc_sampler_rules_parse(); or the traces per second, default 100; docs/sampling.md),
+ * the span limit variables (see ::otelc_span_limits).
  *
  * `OTEL_TRACES_EXPORTER` is a comma-separated list (case-insensitive, duplicates ignored).
  * The specification's default, `otlp`, is not in this build yet: when the variable is unset,

@@ -6,6 +6,7 @@
 
 #include "otelc/exporters.h"
 #include "otelc/sdk.h"
+#include "samplers/sampler_internal.h"
 #include "sdk/common/alloc.h"
 #include "sdk/common/env.h"
 #include "sdk/common/log_internal.h"
@@ -30,74 +31,6 @@ OTELC_API void otelc_set_global_tracer_provider(otelc_tracer_provider *tp)
 
 /* Names longer than this are cut in warnings, so a runaway variable cannot flood the log. */
 #define NAME_LOG_MAX 64
-
-/* ---- Samplers ------------------------------------------------------------------------- */
-
-static int make_always_on(otelc_sampler **out, double arg)
-{
-    (void)arg;
-    return otelc_sampler_always_on(out);
-}
-
-static int make_always_off(otelc_sampler **out, double arg)
-{
-    (void)arg;
-    return otelc_sampler_always_off(out);
-}
-
-/* ParentBased with the root sampler that make builds (the delegates are the defaults). */
-static int make_parent_based(otelc_sampler **out, int (*make)(otelc_sampler **, double),
-                             double arg)
-{
-    otelc_sampler *root;
-    int rc = make(&root, arg);
-    if (rc != OTELC_OK)
-        return rc;
-    rc = otelc_sampler_parent_based(out, root, NULL);
-    if (rc != OTELC_OK)
-        otelc_sampler_free(root);
-    return rc;
-}
-
-static int make_parentbased_always_on(otelc_sampler **out, double arg)
-{
-    return make_parent_based(out, make_always_on, arg);
-}
-
-static int make_parentbased_always_off(otelc_sampler **out, double arg)
-{
-    return make_parent_based(out, make_always_off, arg);
-}
-
-/* The OTEL_TRACES_SAMPLER values this build knows. A sampler that takes a ratio sets
- * reads_ratio_arg, and only then is OTEL_TRACES_SAMPLER_ARG read and checked. */
-static const struct sampler_choice {
-    const char *name;
-    int (*make)(otelc_sampler **out, double arg);
-    int reads_ratio_arg;
-} k_samplers[] = {
-    {"always_on", make_always_on, 0},
-    {"always_off", make_always_off, 0},
-    {"parentbased_always_on", make_parentbased_always_on, 0},
-    {"parentbased_always_off", make_parentbased_always_off, 0},
-};
-#define SAMPLER_COUNT (sizeof k_samplers / sizeof k_samplers[0])
-#define SAMPLER_DEFAULT 2 /* parentbased_always_on, the specification's default */
-
-static int sampler_from_env(otelc_sampler **out)
-{
-    const char *names[SAMPLER_COUNT + 1];
-    for (size_t i = 0; i < SAMPLER_COUNT; i++)
-        names[i] = k_samplers[i].name;
-    names[SAMPLER_COUNT] = NULL;
-    /* An unknown or unsupported value gets one warning naming it, and the default. */
-    int i = otelc__env_choice("OTEL_TRACES_SAMPLER", names, SAMPLER_DEFAULT);
-    if (i < 0 || (size_t)i >= SAMPLER_COUNT)
-        i = SAMPLER_DEFAULT;
-    double arg = k_samplers[i].reads_ratio_arg ? otelc__env_ratio("OTEL_TRACES_SAMPLER_ARG", 1.0)
-                                               : 0.0;
-    return k_samplers[i].make(out, arg);
-}
 
 /* ---- Exporters ------------------------------------------------------------------------ */
 
@@ -269,7 +202,7 @@ static int build_provider(otelc_tracer_provider **out)
     otelc_tracer_provider_options_init(&opt);
     otelc_span_limits_from_env(&opt.limits);
 
-    int rc = sampler_from_env(&sampler);
+    int rc = otelc__sampler_from_env(&sampler);
     if (rc != OTELC_OK)
         return rc;
     rc = build_processors(exporters_from_env(), procs, &proc_count);

@@ -30,6 +30,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    unsetenv("OTEL_TRACES_EXPORTER");
     unsetenv(SAMPLER);
     unsetenv(ARG);
     tu_log_release();
@@ -141,6 +142,82 @@ static void test_from_env_rules_argument(void **state)
     assert_true(tu_log_contains("...'"));
 }
 
+/* Starts a span from tracer with the given parent (NULL: root) and says if it records. */
+static int records(otelc_tracer *tracer, otelc_span *parent)
+{
+    otelc_span_options o;
+    otelc_span_options_init(&o);
+    o.parent_span = parent;
+    o.root = parent == NULL;
+    otelc_span *s = otelc_span_start(tracer, "sampled?", &o);
+    int r = otelc_span_is_recording(s);
+    otelc_span_end(s);
+    return r;
+}
+
+/* Through otelc_sdk_init_from_env(): each name told apart by what it does with a root span
+ * and with a sampled and an unsampled local parent (moved here from test_sdk_env.c). */
+static void test_from_env_through_sdk(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value, *arg; /* NULL: unset */
+        int root, under_sampled, under_unsampled, warnings;
+    } cases[] = {
+        {NULL, NULL, 1, 1, 0, 0},
+        {"always_on", "not-a-number", 1, 1, 1, 0},
+        {"always_off", "not-a-number", 0, 0, 0, 0},
+        {"parentbased_always_on", "not-a-number", 1, 1, 0, 0},
+        {"parentbased_always_off", "not-a-number", 0, 1, 0, 0},
+        {" ALWAYS_OFF ", NULL, 0, 0, 0, 0},
+        {"ParentBased_Always_Off", NULL, 0, 1, 0, 0},
+        {"traceidratio", "0", 0, 0, 0, 0},
+        {"traceidratio", "not-a-number", 1, 1, 1, 1},
+        {"parentbased_traceidratio", "0", 0, 1, 0, 0},
+        {"otelc_rules", "*:always_off", 0, 0, 0, 0},
+        {"otelc_ratelimited", "1000", 1, 1, 0, 0},
+        {"jaeger_remote", "0.5", 1, 1, 0, 1},
+        {"xray", NULL, 1, 1, 0, 1},
+    };
+    setenv("OTEL_TRACES_EXPORTER", "none", 1);
+    otelc_tracer_provider_options o;
+    otelc_tracer_provider *on = NULL, *off = NULL;
+    otelc_tracer_provider_options_init(&o);
+    assert_int_equal(otelc_sampler_always_on(&o.sampler), OTELC_OK);
+    assert_int_equal(otelc_tracer_provider_new(&on, &o), OTELC_OK);
+    assert_int_equal(otelc_sampler_always_off(&o.sampler), OTELC_OK);
+    assert_int_equal(otelc_tracer_provider_new(&off, &o), OTELC_OK);
+    otelc_span *sampled =
+        otelc_span_start(otelc_tracer_provider_get_tracer(on, "p", NULL, NULL, NULL, 0), "p", NULL);
+    otelc_span *unsampled =
+        otelc_span_start(otelc_tracer_provider_get_tracer(off, "p", NULL, NULL, NULL, 0), "p", NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (cases[i].value)
+            setenv(SAMPLER, cases[i].value, 1);
+        else
+            unsetenv(SAMPLER);
+        if (cases[i].arg)
+            setenv(ARG, cases[i].arg, 1);
+        else
+            unsetenv(ARG);
+        tu_log_clear();
+        otelc_sdk *sdk = NULL;
+        assert_int_equal(otelc_sdk_init_from_env(&sdk), OTELC_OK);
+        otelc_tracer *t = otelc_sdk_get_tracer(sdk, "test", NULL);
+        int got[3] = {records(t, NULL), records(t, sampled), records(t, unsampled)};
+        if (got[0] != cases[i].root || got[1] != cases[i].under_sampled ||
+            got[2] != cases[i].under_unsampled || tu_log_count() != cases[i].warnings)
+            fail_msg("%s=%s: got %d %d %d, %d warnings", SAMPLER,
+                     cases[i].value ? cases[i].value : "(unset)", got[0], got[1], got[2],
+                     tu_log_count());
+        otelc_sdk_free(sdk);
+    }
+    otelc_span_end(sampled);
+    otelc_span_end(unsampled);
+    otelc_tracer_provider_free(on);
+    otelc_tracer_provider_free(off);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +227,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_from_env_ratio_argument, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_env_rate_argument, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_env_rules_argument, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_from_env_through_sdk, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -201,19 +201,6 @@ static void test_sdk_env_exporter_list(void **state)
     }
 }
 
-/* Starts a span from tracer with the given parent (NULL: root) and says if it records. */
-static int records(otelc_tracer *tracer, otelc_span *parent)
-{
-    otelc_span_options o;
-    otelc_span_options_init(&o);
-    o.parent_span = parent;
-    o.root = parent == NULL;
-    otelc_span *s = otelc_span_start(tracer, "sampled?", &o);
-    int r = otelc_span_is_recording(s);
-    otelc_span_end(s);
-    return r;
-}
-
 /* A provider with the given sampler and no processor, for parent spans. */
 static otelc_tracer_provider *parent_provider(int sampled)
 {
@@ -226,75 +213,21 @@ static otelc_tracer_provider *parent_provider(int sampled)
     return tp;
 }
 
-/* OTEL_TRACES_SAMPLER: the four samplers of this build, told apart by what they do with a
- * root span and with a sampled and an unsampled local parent. */
-static void test_sdk_env_sampler_names(void **state)
+/* OTEL_TRACES_SAMPLER reaches the provider (the names and arguments are tested with
+ * otelc__sampler_from_env() in test_from_env.c). */
+static void test_sdk_env_sampler_from_env(void **state)
 {
     (void)state;
-    static const struct {
-        const char *value; /* NULL: unset */
-        int root, under_sampled, under_unsampled;
-    } cases[] = {
-        {NULL, 1, 1, 0},
-        {"always_on", 1, 1, 1},
-        {"always_off", 0, 0, 0},
-        {"parentbased_always_on", 1, 1, 0},
-        {"parentbased_always_off", 0, 1, 0},
-        {" ALWAYS_OFF ", 0, 0, 0},
-        {"ParentBased_Always_Off", 0, 1, 0},
-    };
     setenv("OTEL_TRACES_EXPORTER", "none", 1);
-    /* Only a sampler that takes an argument reads it: none of these warns about it. */
-    setenv("OTEL_TRACES_SAMPLER_ARG", "not-a-number", 1);
-    otelc_tracer_provider *on = parent_provider(1), *off = parent_provider(0);
-    otelc_tracer *ton = otelc_tracer_provider_get_tracer(on, "p", NULL, NULL, NULL, 0);
-    otelc_tracer *toff = otelc_tracer_provider_get_tracer(off, "p", NULL, NULL, NULL, 0);
-    otelc_span *sampled = otelc_span_start(ton, "parent", NULL);
-    otelc_span *unsampled = otelc_span_start(toff, "parent", NULL);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        if (cases[i].value)
-            setenv("OTEL_TRACES_SAMPLER", cases[i].value, 1);
-        else
-            unsetenv("OTEL_TRACES_SAMPLER");
-        otelc_sdk *sdk = NULL;
-        assert_int_equal(otelc_sdk_init_from_env(&sdk), OTELC_OK);
-        otelc_tracer *t = otelc_sdk_get_tracer(sdk, "test", NULL);
-        int got[3] = {records(t, NULL), records(t, sampled), records(t, unsampled)};
-        if (got[0] != cases[i].root || got[1] != cases[i].under_sampled ||
-            got[2] != cases[i].under_unsampled)
-            print_message("OTEL_TRACES_SAMPLER=%s: got %d %d %d\n",
-                          cases[i].value ? cases[i].value : "(unset)", got[0], got[1], got[2]);
-        assert_int_equal(got[0], cases[i].root);
-        assert_int_equal(got[1], cases[i].under_sampled);
-        assert_int_equal(got[2], cases[i].under_unsampled);
-        otelc_sdk_free(sdk);
-    }
+    setenv("OTEL_TRACES_SAMPLER", "traceidratio", 1);
+    setenv("OTEL_TRACES_SAMPLER_ARG", "0", 1);
+    otelc_sdk *sdk = NULL;
+    assert_int_equal(otelc_sdk_init_from_env(&sdk), OTELC_OK);
+    otelc_span *s = otelc_span_start(otelc_sdk_get_tracer(sdk, "test", NULL), "never", NULL);
+    assert_false(otelc_span_is_recording(s));
+    otelc_span_end(s);
+    otelc_sdk_free(sdk);
     assert_int_equal(tu_log_count(), 0);
-    otelc_span_end(sampled);
-    otelc_span_end(unsampled);
-    otelc_tracer_provider_free(on);
-    otelc_tracer_provider_free(off);
-}
-
-/* A sampler this build does not have gets one warning naming the variable and the value,
- * and the default, ParentBased(AlwaysOn). */
-static void test_sdk_env_sampler_unknown_warns_and_uses_default(void **state)
-{
-    (void)state;
-    static const char *const bad[] = {"traceidratio", "parentbased_traceidratio", "bogus"};
-    setenv("OTEL_TRACES_EXPORTER", "none", 1);
-    setenv("OTEL_TRACES_SAMPLER_ARG", "0.5", 1);
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        setenv("OTEL_TRACES_SAMPLER", bad[i], 1);
-        tu_log_clear();
-        otelc_sdk *sdk = NULL;
-        assert_int_equal(otelc_sdk_init_from_env(&sdk), OTELC_OK);
-        assert_int_equal(tu_log_count(), 1);
-        assert_true(tu_log_contains("OTEL_TRACES_SAMPLER"));
-        assert_true(tu_log_contains(bad[i]));
-        assert_int_equal(records(otelc_sdk_get_tracer(sdk, "test", NULL), NULL), 1);
-        otelc_sdk_free(sdk);
-    }
 }
 
 /* The span limit variables reach the provider. */
@@ -413,9 +346,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_not_disabled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_exporter_list, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sdk_env_sampler_names, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sdk_env_sampler_unknown_warns_and_uses_default,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sdk_env_sampler_from_env, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_limits_from_env, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_stats_after_ending_spans, setup,
                                         teardown),
