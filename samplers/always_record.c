@@ -7,7 +7,7 @@
 #include "sdk/common/alloc.h"
 #include "sdk/trace/span_internal.h"
 
-static void ar_should_sample(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r)
+void otelc__always_record_decide(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r)
 {
     otelc__sampler_run(ud, p, r);
     /* The delegate's attributes and tracestate are kept as they are. */
@@ -15,10 +15,13 @@ static void ar_should_sample(void *ud, const otelc_sampling_params *p, otelc_sam
         r->decision = OTELC_SAMPLING_RECORD_ONLY;
 }
 
-static void ar_destroy(void *ud) { otelc_sampler_free(ud); }
+static void ar_destroy(void *ud)
+{
+    otelc_sampler_free(ud);
+}
 
-static const otelc_sampler_methods ar_methods = {OTELC_SAMPLER_METHODS_VERSION, ar_should_sample,
-                                                 ar_destroy};
+static const otelc_sampler_methods ar_methods = {OTELC_SAMPLER_METHODS_VERSION,
+                                                 otelc__always_record_decide, ar_destroy};
 
 OTELC_API int otelc_sampler_always_record(otelc_sampler **out, otelc_sampler *delegate)
 {

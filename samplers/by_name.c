@@ -66,7 +66,10 @@ static const struct otelc__sampler_name names[] = {
     {NULL, OTELC__SAMPLER_ARG_NONE, 0, NULL},
 };
 
-const struct otelc__sampler_name *otelc__sampler_names(void) { return names; }
+const struct otelc__sampler_name *otelc__sampler_names(void)
+{
+    return names;
+}
 
 const struct otelc__sampler_name *otelc__sampler_by_name(const char *name, size_t len,
                                                          unsigned where)

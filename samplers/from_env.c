@@ -27,8 +27,10 @@ static int rules_from_env(otelc_sampler **out)
 {
     const char *spec = otelc__getenv(VAR_ARG);
     if (!spec) {
-        otelc__log(OTELC_LOG_WARN, "%s=otelc_rules needs a rule string in %s, which is unset; "
-                   "using " DEFAULT_NAME, VAR_SAMPLER, VAR_ARG);
+        otelc__log(OTELC_LOG_WARN,
+                   "%s=otelc_rules needs a rule string in %s, which is unset; "
+                   "using " DEFAULT_NAME,
+                   VAR_SAMPLER, VAR_ARG);
         return make_default(out);
     }
     char err[160];
@@ -41,8 +43,8 @@ static int rules_from_env(otelc_sampler **out)
     for (; spec[i] && i < QUOTE_MAX; i++)
         q[i] = (spec[i] >= 0x20 && spec[i] < 0x7f) ? spec[i] : '?';
     memcpy(q + i, spec[i] ? "..." : "", spec[i] ? 4 : 1);
-    otelc__log(OTELC_LOG_WARN, "%s='%s' is not a rule string (%s); using " DEFAULT_NAME,
-               VAR_ARG, q, err);
+    otelc__log(OTELC_LOG_WARN, "%s='%s' is not a rule string (%s); using " DEFAULT_NAME, VAR_ARG, q,
+               err);
     return make_default(out);
 }
 

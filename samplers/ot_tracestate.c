@@ -152,8 +152,8 @@ static void build(struct ot_builder *b, const struct otelc__ot *ot, const char *
         each_sub(ot->value, ot->len, keep_other, b);
 }
 
-int otelc__ot_with_th(const otelc_tracestate *ts, const struct otelc__ot *ot,
-                      const char *th_hex, otelc_tracestate **out)
+int otelc__ot_with_th(const otelc_tracestate *ts, const struct otelc__ot *ot, const char *th_hex,
+                      otelc_tracestate **out)
 {
     struct ot_builder b;
     build(&b, ot, th_hex);

@@ -36,7 +36,7 @@ static void check_parent_th(const otelc_span_context *parent, const uint8_t *tra
     }
 }
 
-static void pb_should_sample(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r)
+void otelc__parent_based_decide(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r)
 {
     const struct parent_based *pb = ud;
     const otelc_span_context *parent = p->parent;
@@ -66,8 +66,8 @@ static void pb_destroy(void *ud)
     otelc__free(pb);
 }
 
-static const otelc_sampler_methods pb_methods = {OTELC_SAMPLER_METHODS_VERSION, pb_should_sample,
-                                                 pb_destroy};
+static const otelc_sampler_methods pb_methods = {OTELC_SAMPLER_METHODS_VERSION,
+                                                 otelc__parent_based_decide, pb_destroy};
 
 OTELC_API void otelc_parent_based_options_init(otelc_parent_based_options *opt)
 {

@@ -13,8 +13,7 @@ struct probability {
     otelc_tracestate *root_ts; /* "ot=th:<th>", shared by spans without a parent tracestate */
 };
 
-static void prob_should_sample(void *ud, const otelc_sampling_params *p,
-                               otelc_sampling_result *r)
+void otelc__probability_decide(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r)
 {
     const struct probability *pr = ud;
     const otelc_tracestate *pts = p->parent ? p->parent->tracestate : NULL;
@@ -49,7 +48,7 @@ static void prob_destroy(void *ud)
 }
 
 static const otelc_sampler_methods prob_methods = {OTELC_SAMPLER_METHODS_VERSION,
-                                                   prob_should_sample, prob_destroy};
+                                                   otelc__probability_decide, prob_destroy};
 
 OTELC_API int otelc_sampler_probability(otelc_sampler **out, double p)
 {

@@ -26,7 +26,10 @@ struct rate_limited {
 
 static uint64_t (*g_now_ns)(void);
 
-void otelc__rate_limited_set_clock(uint64_t (*now_ns)(void)) { g_now_ns = now_ns; }
+void otelc__rate_limited_set_clock(uint64_t (*now_ns)(void))
+{
+    g_now_ns = now_ns;
+}
 
 static int take_token(struct rate_limited *rl)
 {
@@ -43,7 +46,7 @@ static int take_token(struct rate_limited *rl)
     }
 }
 
-static void rl_should_sample(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r)
+void otelc__rate_limited_decide(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r)
 {
     const otelc_span_context *parent = p->parent;
     int sample;
@@ -54,10 +57,13 @@ static void rl_should_sample(void *ud, const otelc_sampling_params *p, otelc_sam
     r->decision = sample ? OTELC_SAMPLING_RECORD_AND_SAMPLE : OTELC_SAMPLING_DROP;
 }
 
-static void rl_destroy(void *ud) { otelc__free(ud); }
+static void rl_destroy(void *ud)
+{
+    otelc__free(ud);
+}
 
-static const otelc_sampler_methods rl_methods = {OTELC_SAMPLER_METHODS_VERSION, rl_should_sample,
-                                                 rl_destroy};
+static const otelc_sampler_methods rl_methods = {OTELC_SAMPLER_METHODS_VERSION,
+                                                 otelc__rate_limited_decide, rl_destroy};
 
 OTELC_API int otelc_sampler_rate_limited(otelc_sampler **out, double per_second, double burst)
 {

@@ -33,10 +33,10 @@ struct rules {
     otelc_sampler *fallback;
 };
 
-static const char *const kind_names[] = {"unspecified", "internal", "server", "client",
-                                         "producer", "consumer"};
+static const char *const kind_names[] = {"unspecified", "internal", "server",
+                                         "client",      "producer", "consumer"};
 
-#define ALL_KINDS                                                                             \
+#define ALL_KINDS                                                                                  \
     (OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_INTERNAL) | OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_SERVER) | \
      OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_CLIENT) | OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_PRODUCER) | \
      OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_CONSUMER))
@@ -110,8 +110,7 @@ static int rule_matches(const struct rule *r, const otelc_sampling_params *p)
     return 1;
 }
 
-static void rules_should_sample(void *ud, const otelc_sampling_params *p,
-                                otelc_sampling_result *r)
+void otelc__rules_decide(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r)
 {
     const struct rules *rs = ud;
     for (size_t i = 0; i < rs->n; i++) {
@@ -146,10 +145,13 @@ static void rules_free(struct rules *rs, int own_samplers)
     otelc__free(rs);
 }
 
-static void rules_destroy(void *ud) { rules_free(ud, 1); }
+static void rules_destroy(void *ud)
+{
+    rules_free(ud, 1);
+}
 
 static const otelc_sampler_methods rules_methods = {OTELC_SAMPLER_METHODS_VERSION,
-                                                    rules_should_sample, rules_destroy};
+                                                    otelc__rules_decide, rules_destroy};
 
 /* An optional '-' and decimal digits that fit an int64. */
 static int parse_int64(const char *s, size_t n, int64_t *out)

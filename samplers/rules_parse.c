@@ -122,8 +122,10 @@ static int parse_kinds(struct parse *ps, char *s, char *e, uint32_t *mask)
         while (k < 5 && !word_is(ks, ke, kinds[k]))
             k++;
         if (k == 5) {
-            fail_at(ps, ks, "unknown span kind '%.*s' (server, client, internal, producer, "
-                    "consumer)", (int)(ke - ks), ks);
+            fail_at(ps, ks,
+                    "unknown span kind '%.*s' (server, client, internal, producer, "
+                    "consumer)",
+                    (int)(ke - ks), ks);
             return OTELC_EPARSE;
         }
         *mask |= OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_INTERNAL + (int)k);
@@ -213,8 +215,9 @@ static int parse_rule(struct parse *ps, char *s, char *e)
     struct tok m, smp;
     split_at(s, e, colon, &m, &smp);
     if (m.s == m.e || smp.s == smp.e) {
-        fail_at(ps, m.s == m.e ? s : colon + 1, m.s == m.e
-                ? "empty match before ':' (use '*' for every span)" : "missing sampler after ':'");
+        fail_at(ps, m.s == m.e ? s : colon + 1,
+                m.s == m.e ? "empty match before ':' (use '*' for every span)"
+                           : "missing sampler after ':'");
         return OTELC_EPARSE;
     }
     otelc_sampler_rule *r = &ps->rules[ps->nrules];

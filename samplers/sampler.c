@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The sampler handle and dispatch: built-in kinds inline, others through their table. */
+/* The sampler handle and dispatch: built-in kinds by direct calls (the ratio inline), users'
+ * samplers through their table. */
 #include <string.h>
 
 #include "sampler_internal.h"
@@ -33,8 +34,7 @@ OTELC_API int otelc_sampler_new(otelc_sampler **out, const otelc_sampler_methods
     return otelc__sampler_make(out, OTELC__SAMPLER_CUSTOM, m, user_data, description);
 }
 
-void otelc__sampler_run(otelc_sampler *s, const otelc_sampling_params *p,
-                        otelc_sampling_result *r)
+void otelc__sampler_run(otelc_sampler *s, const otelc_sampling_params *p, otelc_sampling_result *r)
 {
     switch (s->kind) {
     case OTELC__SAMPLER_ALWAYS_ON:
@@ -49,7 +49,24 @@ void otelc__sampler_run(otelc_sampler *s, const otelc_sampling_params *p,
                           ? OTELC_SAMPLING_RECORD_AND_SAMPLE
                           : OTELC_SAMPLING_DROP;
         return;
+    case OTELC__SAMPLER_PARENT_BASED:
+        otelc__parent_based_decide(s->ud, p, r);
+        return;
+    case OTELC__SAMPLER_PROBABILITY:
+        otelc__probability_decide(s->ud, p, r);
+        return;
+    case OTELC__SAMPLER_ALWAYS_RECORD:
+        otelc__always_record_decide(s->ud, p, r);
+        return;
+    case OTELC__SAMPLER_RULE_BASED:
+        otelc__rules_decide(s->ud, p, r);
+        return;
+    case OTELC__SAMPLER_RATE_LIMITED:
+        otelc__rate_limited_decide(s->ud, p, r);
+        return;
+    case OTELC__SAMPLER_CUSTOM:
     default:
+        /* A user's sampler: its result is checked, not trusted. */
         s->m->should_sample(s->ud, p, r);
         if (r->decision != OTELC_SAMPLING_DROP && r->decision != OTELC_SAMPLING_RECORD_ONLY &&
             r->decision != OTELC_SAMPLING_RECORD_AND_SAMPLE)

@@ -49,6 +49,15 @@ static inline uint64_t otelc__trace_id_r56(const uint8_t *trace_id)
 int otelc__sampler_make(otelc_sampler **out, enum otelc__sampler_kind kind,
                         const otelc_sampler_methods *m, void *ud, const char *description);
 
+/* The decisions of the built-in kinds, called directly by otelc__sampler_run() (their method
+ * tables point at them too); ud is the sampler's user data. */
+void otelc__parent_based_decide(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r);
+void otelc__probability_decide(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r);
+void otelc__always_record_decide(void *ud, const otelc_sampling_params *p,
+                                 otelc_sampling_result *r);
+void otelc__rules_decide(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r);
+void otelc__rate_limited_decide(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r);
+
 /* Writes v in the shortest "%g" form that reads back as v ("0.25", "1", "0.01"), always with
  * a decimal point whatever the locale; buf needs 32 bytes. */
 void otelc__sampler_format_number(char *buf, size_t size, double v);
@@ -71,10 +80,10 @@ uint64_t otelc__ratio_threshold(double p);
 struct otelc__ot {
     const char *value; /* the ot member's value; NULL when there is none */
     size_t len;
-    int has_th;        /* a valid th sub-key (1 to 14 hex digits) */
-    uint64_t th;       /* its 56-bit rejection threshold */
-    int has_rv;        /* a valid rv sub-key (exactly 14 hex digits) */
-    uint64_t rv;       /* its 56-bit randomness */
+    int has_th;  /* a valid th sub-key (1 to 14 hex digits) */
+    uint64_t th; /* its 56-bit rejection threshold */
+    int has_rv;  /* a valid rv sub-key (exactly 14 hex digits) */
+    uint64_t rv; /* its 56-bit randomness */
 };
 
 /* Reads the ot entry of ts (NULL: empty); allocates nothing. */
@@ -102,8 +111,8 @@ uint64_t otelc__probability_threshold(double p);
  * nothing is left, see otelc__tracestate_with()).
  * Returns OTELC_OK, OTELC_ENOMEM, or (for a malformed old entry, whose remains are not a
  * valid value or do not fit) OTELC_EINVAL or OTELC_ERANGE; *out is untouched on failure. */
-int otelc__ot_with_th(const otelc_tracestate *ts, const struct otelc__ot *ot,
-                      const char *th_hex, otelc_tracestate **out);
+int otelc__ot_with_th(const otelc_tracestate *ts, const struct otelc__ot *ot, const char *th_hex,
+                      otelc_tracestate **out);
 
 /* ---- the rate-limited sampler's time source (rate_limited.c) ------------------------- */
 

@@ -16,13 +16,11 @@ uint64_t otelc__ratio_threshold(double p)
 
 /* The decision itself is made inline in otelc__sampler_run(); this table serves callers that
  * go through the methods (none inside the library) and keeps the handle uniform. */
-static void ratio_should_sample(void *ud, const otelc_sampling_params *p,
-                                otelc_sampling_result *r)
+static void ratio_should_sample(void *ud, const otelc_sampling_params *p, otelc_sampling_result *r)
 {
     const uint64_t *threshold = ud;
-    r->decision = otelc__trace_id_r56(p->trace_id) >= *threshold
-                      ? OTELC_SAMPLING_RECORD_AND_SAMPLE
-                      : OTELC_SAMPLING_DROP;
+    r->decision = otelc__trace_id_r56(p->trace_id) >= *threshold ? OTELC_SAMPLING_RECORD_AND_SAMPLE
+                                                                 : OTELC_SAMPLING_DROP;
 }
 
 static const otelc_sampler_methods ratio_methods = {OTELC_SAMPLER_METHODS_VERSION,

@@ -232,9 +232,10 @@ OTELC_API int otelc_sampler_rule_based(otelc_sampler **out, const otelc_rule_bas
  *              / "parentbased_traceidratio(" P ")"
  *
  * P is a decimal number in [0, 1] and N one in [0.001, 10^9] (traces per second; the burst
- * is N clamped to [1, 10^6]); both are plain digits with an optional fraction (`0.01`, `100`). Blanks around tokens are ignored. The keys
- * `name` and `kind` are the conditions above, never attributes; values cannot hold `,` or
- * `;`. A span no rule matches is dropped, so the last rule is usually `*`. Example, errors
+ * is N clamped to [1, 10^6]); both are plain digits with an optional fraction (`0.01`,
+ * `100`). Blanks around tokens are ignored. The keys `name` and `kind` are the conditions
+ * above, never attributes; values cannot hold `,` or `;`. A span no rule matches is dropped,
+ * so the last rule is usually `*`. Example, errors
  * and slow requests always and 1% of the rest:
  * `error=true:always_on;slow=true:always_on;*:traceidratio(0.01)`.
  *

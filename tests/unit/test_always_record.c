@@ -35,15 +35,13 @@ static void test_always_record_decisions(void **state)
     (void)state;
     static const otelc_sampling_decision in[] = {OTELC_SAMPLING_DROP, OTELC_SAMPLING_RECORD_ONLY,
                                                  OTELC_SAMPLING_RECORD_AND_SAMPLE};
-    static const otelc_sampling_decision want[] = {OTELC_SAMPLING_RECORD_ONLY,
-                                                   OTELC_SAMPLING_RECORD_ONLY,
-                                                   OTELC_SAMPLING_RECORD_AND_SAMPLE};
+    static const otelc_sampling_decision want[] = {
+        OTELC_SAMPLING_RECORD_ONLY, OTELC_SAMPLING_RECORD_ONLY, OTELC_SAMPLING_RECORD_AND_SAMPLE};
     uint8_t tid[16];
     memset(tid, 1, 16);
     for (int i = 0; i < 3; i++) {
         otelc_sampler *d = NULL;
-        assert_int_equal(otelc_sampler_new(&d, &fixed_methods, (void *)&in[i], "Fixed"),
-                         OTELC_OK);
+        assert_int_equal(otelc_sampler_new(&d, &fixed_methods, (void *)&in[i], "Fixed"), OTELC_OK);
         otelc_sampler *s = always_record(d);
         otelc_sampling_result r = st_run(s, tid, NULL);
         assert_int_equal(r.decision, want[i]);

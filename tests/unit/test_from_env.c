@@ -10,12 +10,12 @@
 
 #define SAMPLER "OTEL_TRACES_SAMPLER"
 #define ARG "OTEL_TRACES_SAMPLER_ARG"
-#define PB_ON                                                                                 \
-    "ParentBased{root:AlwaysOnSampler,remoteParentSampled:AlwaysOnSampler,"                   \
-    "remoteParentNotSampled:AlwaysOffSampler,localParentSampled:AlwaysOnSampler,"             \
+#define PB_ON                                                                                      \
+    "ParentBased{root:AlwaysOnSampler,remoteParentSampled:AlwaysOnSampler,"                        \
+    "remoteParentNotSampled:AlwaysOffSampler,localParentSampled:AlwaysOnSampler,"                  \
     "localParentNotSampled:AlwaysOffSampler}"
-#define PB_TAIL                                                                               \
-    ",remoteParentSampled:AlwaysOnSampler,remoteParentNotSampled:AlwaysOffSampler,"           \
+#define PB_TAIL                                                                                    \
+    ",remoteParentSampled:AlwaysOnSampler,remoteParentNotSampled:AlwaysOffSampler,"                \
     "localParentSampled:AlwaysOnSampler,localParentNotSampled:AlwaysOffSampler}"
 
 static int setup(void **state)
@@ -72,8 +72,7 @@ static void test_from_env_names(void **state)
     expect("parentbased_always_off", NULL, "ParentBased{root:AlwaysOffSampler" PB_TAIL, 0);
     expect("traceidratio", "0.25", "TraceIdRatioBased{0.25}", 0);
     expect(" TraceIdRatio ", "0.01", "TraceIdRatioBased{0.01}", 0);
-    expect("parentbased_traceidratio", "0.5", "ParentBased{root:TraceIdRatioBased{0.5}" PB_TAIL,
-           0);
+    expect("parentbased_traceidratio", "0.5", "ParentBased{root:TraceIdRatioBased{0.5}" PB_TAIL, 0);
     expect("otelc_ratelimited", "50", "RateLimitedSampler{rate=50,burst=50}", 0);
     expect("otelc_rules", "error=true:always_on;*:traceidratio(0.01)",
            "RuleBased{error=true:AlwaysOnSampler;*:TraceIdRatioBased{0.01}}", 0);
@@ -83,8 +82,9 @@ static void test_from_env_names(void **state)
 static void test_from_env_unknown_name_warns_and_uses_default(void **state)
 {
     (void)state;
-    const char *names[] = {"jaeger_remote", "parentbased_jaeger_remote", "xray", "probability",
-                           "ratelimited", "always-on"};
+    const char *names[] = {"jaeger_remote", "parentbased_jaeger_remote",
+                           "xray",          "probability",
+                           "ratelimited",   "always-on"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         expect(names[i], "0.5", PB_ON, 1);
         char needle[96];
@@ -189,8 +189,8 @@ static void test_from_env_through_sdk(void **state)
     assert_int_equal(otelc_tracer_provider_new(&off, &o), OTELC_OK);
     otelc_span *sampled =
         otelc_span_start(otelc_tracer_provider_get_tracer(on, "p", NULL, NULL, NULL, 0), "p", NULL);
-    otelc_span *unsampled =
-        otelc_span_start(otelc_tracer_provider_get_tracer(off, "p", NULL, NULL, NULL, 0), "p", NULL);
+    otelc_span *unsampled = otelc_span_start(
+        otelc_tracer_provider_get_tracer(off, "p", NULL, NULL, NULL, 0), "p", NULL);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (cases[i].value)
             setenv(SAMPLER, cases[i].value, 1);
@@ -222,8 +222,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_from_env_names, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_from_env_unknown_name_warns_and_uses_default,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_from_env_unknown_name_warns_and_uses_default, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_from_env_ratio_argument, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_env_rate_argument, setup, teardown),
         cmocka_unit_test_setup_teardown(test_from_env_rules_argument, setup, teardown),

@@ -41,10 +41,10 @@ struct parent_case {
 };
 
 static const struct parent_case cases[] = {
-    {0, 0, 0, 0, ROOT},               /* no parent: a root span */
-    {1, 0, 1, 1, ROOT},               /* an invalid parent counts as none */
-    {1, 1, 1, 1, REMOTE_SAMPLED},     {1, 1, 1, 0, REMOTE_NOT_SAMPLED},
-    {1, 1, 0, 1, LOCAL_SAMPLED},      {1, 1, 0, 0, LOCAL_NOT_SAMPLED},
+    {0, 0, 0, 0, ROOT}, /* no parent: a root span */
+    {1, 0, 1, 1, ROOT}, /* an invalid parent counts as none */
+    {1, 1, 1, 1, REMOTE_SAMPLED}, {1, 1, 1, 0, REMOTE_NOT_SAMPLED},
+    {1, 1, 0, 1, LOCAL_SAMPLED},  {1, 1, 0, 0, LOCAL_NOT_SAMPLED},
 };
 
 static otelc_sampling_decision run_case(otelc_sampler *pb, const struct parent_case *c)

@@ -33,8 +33,7 @@ static void check(otelc_sampler *s, const char *tid_hex, const char *header, int
     otelc_tracestate *ts = header ? st_ts(header) : NULL;
     otelc_span_context parent = st_parent(tid, 1, 0, ts);
     otelc_sampling_result r = st_run(s, tid, &parent);
-    assert_int_equal(r.decision,
-                     sampled ? OTELC_SAMPLING_RECORD_AND_SAMPLE : OTELC_SAMPLING_DROP);
+    assert_int_equal(r.decision, sampled ? OTELC_SAMPLING_RECORD_AND_SAMPLE : OTELC_SAMPLING_DROP);
     if (want_header) {
         assert_non_null(r.tracestate);
         assert_string_equal(otelc_tracestate_header(r.tracestate), want_header);
@@ -51,17 +50,17 @@ static void test_probability_writes_th(void **state)
 {
     (void)state;
     otelc_sampler *s = probability(0.25);
-    check(s, "0000000000000000" "00c0000000000000", "a=1", 1, "ot=th:c,a=1");
-    check(s, "0000000000000000" "00bfffffffffffff", "a=1", 0, NULL);
+    check(s, "000000000000000000c0000000000000", "a=1", 1, "ot=th:c,a=1");
+    check(s, "000000000000000000bfffffffffffff", "a=1", 0, NULL);
     otelc_sampler_free(s);
     /* p = 0.1 writes th:e666 and decides with T = 0xe6660000000000 exactly: R = T samples
      * although TraceIdRatioBased(0.1) would drop it (its T is 0xe6666666666666). */
     s = probability(0.1);
-    check(s, "0000000000000000" "00e6660000000000", "a=1", 1, "ot=th:e666,a=1");
-    check(s, "0000000000000000" "00e665ffffffffff", "a=1", 0, NULL);
+    check(s, "000000000000000000e6660000000000", "a=1", 1, "ot=th:e666,a=1");
+    check(s, "000000000000000000e665ffffffffff", "a=1", 0, NULL);
     otelc_sampler_free(s);
     s = probability(0.01);
-    check(s, "0000000000000000" "00ffffffffffffff", "a=1", 1, "ot=th:fd70a,a=1");
+    check(s, "000000000000000000ffffffffffffff", "a=1", 1, "ot=th:fd70a,a=1");
     otelc_sampler_free(s);
     s = probability(1.0);
     check(s, "00000000000000000000000000000000", "a=1", 1, "ot=th:0,a=1");
@@ -76,8 +75,8 @@ static void test_probability_uses_and_keeps_rv(void **state)
     /* The trace id's R is the largest, but rv = T - 1 decides: DROP. */
     check(s, "000000000000000000ffffffffffffff", "ot=rv:bfffffffffffff", 0, NULL);
     /* The trace id's R is 0, but rv = T: sampled, rv kept after th, ot moved first. */
-    check(s, "00000000000000000000000000000000", "congo=t61rcWkgMzE,ot=rv:c0000000000000;x:1",
-          1, "ot=th:c;rv:c0000000000000;x:1,congo=t61rcWkgMzE");
+    check(s, "00000000000000000000000000000000", "congo=t61rcWkgMzE,ot=rv:c0000000000000;x:1", 1,
+          "ot=th:c;rv:c0000000000000;x:1,congo=t61rcWkgMzE");
     /* An invalid rv (13 digits) is ignored: the trace id decides. */
     check(s, "000000000000000000ffffffffffffff", "ot=rv:c000000000000", 1,
           "ot=th:c;rv:c000000000000");

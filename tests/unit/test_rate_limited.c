@@ -179,11 +179,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_rate_limited_budget_over_a_simulated_second, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_rate_limited_budget_with_two_threads, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rate_limited_budget_with_two_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_limited_refills, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rate_limited_children_follow_parent, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rate_limited_children_follow_parent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_limited_arguments, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -108,8 +108,8 @@ static void test_rules_kinds(void **state)
     otelc_sampler_rule r[2];
     otelc_sampler_rule_init(&r[0]);
     otelc_sampler_rule_init(&r[1]);
-    r[0].kinds = OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_SERVER) |
-                 OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_CONSUMER);
+    r[0].kinds =
+        OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_SERVER) | OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_CONSUMER);
     r[0].sampler = delegate(0);
     r[1].kinds = OTELC_SPAN_KIND_BIT(OTELC_SPAN_KIND_INTERNAL);
     r[1].sampler = delegate(1);
@@ -221,7 +221,7 @@ static void test_rules_errors_slow_and_one_percent(void **state)
     for (unsigned i = 0; i < n; i++) {
         uint8_t tid[16];
         st_random_id(&seed, tid);
-        otelc_attr a = i % 3 == 0 ? otelc_attr_bool("error", true)
+        otelc_attr a = i % 3 == 0   ? otelc_attr_bool("error", true)
                        : i % 3 == 1 ? otelc_attr_bool("slow", true)
                                     : otelc_attr_bool("error", false);
         otelc_sampling_decision d = st_decide_span(s, tid, "GET /", INTERNAL, &a, 1);

@@ -40,10 +40,13 @@ static void test_rules_parse_issue_example(void **state)
     for (unsigned i = 0; i < n; i++) {
         uint8_t tid[16];
         st_random_id(&seed, tid);
-        assert_int_equal(st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &error_bool, 1), SAMPLE);
-        assert_int_equal(st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &error_str, 1), SAMPLE);
+        assert_int_equal(st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &error_bool, 1),
+                         SAMPLE);
+        assert_int_equal(st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &error_str, 1),
+                         SAMPLE);
         assert_int_equal(st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, &slow, 1), SAMPLE);
-        otelc_sampling_decision d = st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, fine, 2);
+        otelc_sampling_decision d =
+            st_decide_span(s, tid, "GET /", OTELC_SPAN_KIND_SERVER, fine, 2);
         assert_int_equal(d, st_decide(ratio, tid, NULL));
         rest += d == SAMPLE;
     }
@@ -60,8 +63,10 @@ static void test_rules_parse_every_sampler(void **state)
                              "d=1:probability(0.25);e=1:ratelimited(10);"
                              "f=1:parentbased_always_on;g=1:parentbased_traceidratio(0.1);"
                              "h=1:parentbased_always_off");
-    const char *want[] = {"a=1:AlwaysOnSampler;", "b=1:AlwaysOffSampler;",
-                          "c=1:TraceIdRatioBased{0.5};", "d=1:ProbabilitySampler{0.25};",
+    const char *want[] = {"a=1:AlwaysOnSampler;",
+                          "b=1:AlwaysOffSampler;",
+                          "c=1:TraceIdRatioBased{0.5};",
+                          "d=1:ProbabilitySampler{0.25};",
                           "e=1:RateLimitedSampler{rate=10,burst=10};",
                           "f=1:ParentBased{root:AlwaysOnSampler,",
                           "g=1:ParentBased{root:TraceIdRatioBased{0.1},",

@@ -33,13 +33,13 @@ static const struct {
     {0.5, "00000000000000000080000000000000", 1},
     /* p = 0.75: p*2^56 = 3*2^54 = 0xc0000000000000, T = 0x40000000000000.
      * R = 0x3fffffffffffff < T; then R = 0x40000000000000 = T. */
-    {0.75, "000000000000000000" "3fffffffffffff", 0},
-    {0.75, "000000000000000000" "40000000000000", 1},
+    {0.75, "0000000000000000003fffffffffffff", 0},
+    {0.75, "00000000000000000040000000000000", 1},
     /* p = 0.1: the double nearest 0.1 is 0x1.999999999999ap-4, so p*2^56 = 0x1999999999999a
      * exactly (a 53-bit integer) and T = 0x100000000000000 - 0x1999999999999a
      * = 0xe6666666666666. R = T - 1 = 0xe6666666666665 drops; R = T samples. */
-    {0.1, "5555555555555555" "00e6666666666665", 0},
-    {0.1, "5555555555555555" "00e6666666666666", 1},
+    {0.1, "555555555555555500e6666666666665", 0},
+    {0.1, "555555555555555500e6666666666666", 1},
     /* p = 0.01: the double is 0x1.47ae147ae147bp-7, so p*2^56 = 0x147ae147ae147b / 8
      * = 0x28f5c28f5c28f + 3/8, which rounds to 0x28f5c28f5c28f; T = 0x100000000000000 -
      * 0x28f5c28f5c28f = 0xfd70a3d70a3d71. R = 0xfd70a3d70a3d70 drops; R = T samples;
@@ -131,8 +131,8 @@ static void test_trace_id_ratio_ignores_parent(void **state)
     (void)state;
     otelc_sampler *s = NULL;
     uint8_t low[16], high[16];
-    st_id(low, "000000000000000000" "00000000000001");  /* R = 1 < T */
-    st_id(high, "000000000000000000" "ffffffffffffff"); /* R = 2^56 - 1 >= T */
+    st_id(low, "00000000000000000000000000000001");  /* R = 1 < T */
+    st_id(high, "000000000000000000ffffffffffffff"); /* R = 2^56 - 1 >= T */
     assert_int_equal(otelc_sampler_trace_id_ratio(&s, 0.5), OTELC_OK);
     otelc_span_context sampled = st_parent(low, 1, 1, NULL);
     otelc_span_context unsampled = st_parent(high, 0, 0, NULL);
@@ -148,8 +148,10 @@ static void test_trace_id_ratio_description(void **state)
     const struct {
         double ratio;
         const char *want;
-    } cases[] = {{0.25, "TraceIdRatioBased{0.25}"}, {1.0, "TraceIdRatioBased{1}"},
-                 {0.01, "TraceIdRatioBased{0.01}"}, {0.0, "TraceIdRatioBased{0}"},
+    } cases[] = {{0.25, "TraceIdRatioBased{0.25}"},
+                 {1.0, "TraceIdRatioBased{1}"},
+                 {0.01, "TraceIdRatioBased{0.01}"},
+                 {0.0, "TraceIdRatioBased{0}"},
                  {1.0 / 3, "TraceIdRatioBased{0.3333333333333333}"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         otelc_sampler *s = NULL;
@@ -187,9 +189,9 @@ static void fixed_span_id(void *ud, uint8_t out[8])
     memset(out, 0x11, 8);
 }
 
-static const otelc_id_generator_methods pinned_methods = {
-    OTELC_ID_GENERATOR_METHODS_VERSION, OTELC_ID_GENERATOR_RANDOM_TRACE_IDS, pinned_trace_id,
-    fixed_span_id, NULL};
+static const otelc_id_generator_methods pinned_methods = {OTELC_ID_GENERATOR_METHODS_VERSION,
+                                                          OTELC_ID_GENERATOR_RANDOM_TRACE_IDS,
+                                                          pinned_trace_id, fixed_span_id, NULL};
 
 /* Through the SDK: the ratio decides root spans by their trace id, and a dropped span
  * allocates nothing once the thread's span cache is warm (issue: DROP allocates nothing). */
@@ -204,12 +206,12 @@ static void test_trace_id_ratio_span_start(void **state)
     assert_non_null(tp);
     otelc_tracer *t = otelc_tracer_provider_get_tracer(tp, "t", NULL, NULL, NULL, 0);
 
-    st_id(g_next_tid, "0000000000000000" "00c0000000000000"); /* R = T: sampled */
+    st_id(g_next_tid, "000000000000000000c0000000000000"); /* R = T: sampled */
     otelc_span *in = otelc_span_start(t, "in", NULL);
     assert_true(otelc_span_is_recording(in));
     otelc_span_end(in);
 
-    st_id(g_next_tid, "0000000000000000" "00bfffffffffffff"); /* R = T - 1: dropped */
+    st_id(g_next_tid, "000000000000000000bfffffffffffff"); /* R = T - 1: dropped */
     otelc_span_end(otelc_span_start(t, "warm-up", NULL));
     tu_alloc_install(0);
     for (int i = 0; i < 100; i++) {
