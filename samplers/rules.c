@@ -71,7 +71,8 @@ static int cond_holds(const struct cond *c, const otelc_sampling_params *p)
 {
     for (size_t i = 0; i < p->attr_count; i++) {
         const otelc_attr *a = &p->attrs[i];
-        if (!a->key || strcmp(a->key, c->key) != 0)
+        /* The first byte settles most mismatches without a call. */
+        if (!a->key || a->key[0] != c->key[0] || strcmp(a->key, c->key) != 0)
             continue;
         const otelc_value *v = &a->value;
         switch (v->type) {
