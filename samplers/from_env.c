@@ -22,6 +22,16 @@ static int make_default(otelc_sampler **out)
     return n->make(out, 0);
 }
 
+/* Copies at most max bytes of src to dst (room for max + 4) with control and non-ASCII bytes
+ * replaced by '?', and "..." when cut, so that a terminal shows the log line as it is. */
+static void printable(char *dst, const char *src, size_t max)
+{
+    size_t i = 0;
+    for (; src[i] && i < max; i++)
+        dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
+    memcpy(dst + i, src[i] ? "..." : "", src[i] ? 4 : 1);
+}
+
 /* otelc_rules: a bad or missing rule string gets one warning and the default sampler. */
 static int rules_from_env(otelc_sampler **out)
 {
@@ -37,12 +47,9 @@ static int rules_from_env(otelc_sampler **out)
     int rc = otelc_sampler_rules_parse(out, spec, err, sizeof err);
     if (rc != OTELC_EPARSE)
         return rc;
-    /* Shown cut and with control bytes replaced, so a terminal sees no escape codes. */
     char q[QUOTE_MAX + 4];
-    size_t i = 0;
-    for (; spec[i] && i < QUOTE_MAX; i++)
-        q[i] = (spec[i] >= 0x20 && spec[i] < 0x7f) ? spec[i] : '?';
-    memcpy(q + i, spec[i] ? "..." : "", spec[i] ? 4 : 1);
+    printable(q, spec, QUOTE_MAX);
+    printable(err, err, sizeof err - 4); /* the message quotes pieces of the value */
     otelc__log(OTELC_LOG_WARN, "%s='%s' is not a rule string (%s); using " DEFAULT_NAME, VAR_ARG, q,
                err);
     return make_default(out);

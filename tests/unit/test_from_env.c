@@ -140,6 +140,10 @@ static void test_from_env_rules_argument(void **state)
     assert_false(tu_log_contains("\x1b"));
     assert_true(tu_log_contains("aaa?aaa"));
     assert_true(tu_log_contains("...'"));
+    /* Nor through the parser's message, which quotes the unknown name. */
+    expect("otelc_rules", "*:\x1b[2J", PB_ON, 1);
+    assert_false(tu_log_contains("\x1b"));
+    assert_true(tu_log_contains("unknown sampler '?[2J'"));
 }
 
 /* Starts a span from tracer with the given parent (NULL: root) and says if it records. */
