@@ -53,6 +53,13 @@ OTELC_API int otelc_sdk_shutdown(otelc_sdk *sdk, uint32_t timeout_ms);
 /** Frees the SDK (shutting down first if needed) and unsets the globals it installed. */
 OTELC_API void otelc_sdk_free(otelc_sdk *sdk);
 
+/**
+ * For programs that fork with a raw system call (bypassing pthread_atfork): call it first
+ * thing in the child. Reseeds ids, resets the batch processors (the parent's queued spans are
+ * discarded) and makes exporters drop inherited connections. Not needed after fork(3).
+ */
+OTELC_API void otelc_sdk_after_fork(void);
+
 /** The global tracer provider, or NULL; borrowed. */
 OTELC_API otelc_tracer_provider *otelc_global_tracer_provider(void);
 /** Installs @p tp (borrowed) as the global provider; NULL unsets it. */

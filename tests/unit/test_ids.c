@@ -2,6 +2,7 @@
 /* Ids: the per-thread random generator, its reseeding after fork(), and custom generators. */
 #include "testutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -2,6 +2,7 @@
 /* TracerProvider and Tracer rules: scopes, flush, shutdown, processors and the resource. */
 #include "testutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Spec: the same (name, version, schema_url) returns the same tracer; others differ. */
@@ -134,8 +135,9 @@ static void test_provider_processors_in_order(void **state)
     (void)state;
     memset(&g_rec, 0, sizeof g_rec);
     otelc_span_processor *procs[2];
-    assert_int_equal(otelc_span_processor_new(&procs[0], &p1_methods, "A"), OTELC_OK);
-    assert_int_equal(otelc_span_processor_new(&procs[1], &p1_methods, "B"), OTELC_OK);
+    static char name_a[] = "A", name_b[] = "B";
+    assert_int_equal(otelc_span_processor_new(&procs[0], &p1_methods, name_a), OTELC_OK);
+    assert_int_equal(otelc_span_processor_new(&procs[1], &p1_methods, name_b), OTELC_OK);
     otelc_tracer_provider_options o;
     otelc_tracer_provider_options_init(&o);
     o.processors = procs;
@@ -169,8 +171,7 @@ static void test_provider_new_rejects_bad_arguments(void **state)
     assert_int_equal(otelc_span_processor_new(&p, &bad, NULL), OTELC_EINVAL);
     assert_null(p);
     otelc_span_exporter *e = NULL;
-    otelc_span_exporter_methods em = {OTELC_SPAN_EXPORTER_METHODS_VERSION, NULL, NULL, NULL,
-                                      NULL};
+    otelc_span_exporter_methods em = {.version = OTELC_SPAN_EXPORTER_METHODS_VERSION};
     assert_int_equal(otelc_span_exporter_new(&e, &em, NULL), OTELC_EINVAL);
     assert_int_equal(otelc_simple_span_processor_new(&p, NULL), OTELC_EINVAL);
     otelc_tracer_provider_free(NULL);
