@@ -17,6 +17,11 @@
  * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_EXPORTER` (`console`, `none`),
  * `OTEL_TRACES_SAMPLER` (`always_on`, `always_off`, `parentbased_always_on`,
  * `parentbased_always_off`), the span limit variables (see ::otelc_span_limits).
+ *
+ * `OTEL_TRACES_EXPORTER` is a comma-separated list (case-insensitive, duplicates ignored).
+ * The specification's default, `otlp`, is not in this build yet: when the variable is unset,
+ * or names no known exporter, the console exporter is used; `otlp` logs a warning and uses
+ * console. `none` alone disables export; listed with other exporters it is ignored.
  */
 #ifndef OTELC_SDK_H
 #define OTELC_SDK_H
