@@ -96,6 +96,8 @@ static char *run_one_span(const char *name, otelc_span_processor_stats *st)
     otelc_span_end(otelc_span_start(otelc_sdk_get_tracer(sdk, "test", "1.0"), name, NULL));
     memset(st, 0, sizeof *st);
     st->size = sizeof *st;
+    /* The batch processor exports on its worker: flush before reading the counters. */
+    otelc_sdk_force_flush(sdk, 5000);
     otelc_sdk_get_stats(sdk, st);
     int shut = otelc_sdk_shutdown(sdk, 1000);
     otelc_sdk_free(sdk);
@@ -343,6 +345,7 @@ static void test_sdk_env_stats_after_ending_spans(void **state)
     otelc_tracer *t = otelc_sdk_get_tracer(sdk, "test", NULL);
     otelc_span_end(otelc_span_start(t, "stats-span-1", NULL));
     otelc_span_end(otelc_span_start(t, "stats-span-2", NULL));
+    otelc_sdk_force_flush(sdk, 5000);
     memset(&st, 0, sizeof st);
     st.size = sizeof st;
     otelc_sdk_get_stats(sdk, &st);
