@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "sampler_testutil.h"
-#include "sdk/trace/span_internal.h"
+#include "sdk/trace/span_pool.h"
 
 /*
  * Pinned decisions, derived by hand from the rule and not from this code. R is the trace id's
