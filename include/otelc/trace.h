@@ -116,7 +116,9 @@ OTELC_API void otelc_tracer_provider_get_stats(otelc_tracer_provider *tp,
 OTELC_API const otelc_resource *otelc_tracer_provider_resource(const otelc_tracer_provider *tp);
 /**
  * Shuts down (5 s deadline) if not done, then frees the provider, its tracers, sampler,
- * processors and exporters. Spans still referenced elsewhere stay readable. NULL is a no-op.
+ * processors and exporters. Call it last: every span of this provider must have been ended
+ * (and every extra reference released) before, because spans point at their tracer. Spans
+ * ended after shutdown but before free are simply not exported. NULL is a no-op.
  */
 OTELC_API void otelc_tracer_provider_free(otelc_tracer_provider *tp);
 

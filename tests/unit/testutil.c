@@ -138,3 +138,90 @@ void tu_log_clear(void)
     g_log_lines = 0;
     pthread_mutex_unlock(&g_log_mu);
 }
+
+#define TU_MAX_SPANS 4096
+static otelc_span *g_spans[TU_MAX_SPANS];
+static size_t g_nspans;
+static int g_fail_next;
+static pthread_mutex_t g_spans_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int collect(void *ud, otelc_span *const *spans, size_t n, uint64_t deadline)
+{
+    (void)ud;
+    (void)deadline;
+    pthread_mutex_lock(&g_spans_mu);
+    if (g_fail_next > 0) {
+        g_fail_next--;
+        pthread_mutex_unlock(&g_spans_mu);
+        return OTELC_EIO;
+    }
+    for (size_t i = 0; i < n && g_nspans < TU_MAX_SPANS; i++)
+        g_spans[g_nspans++] = otelc_span_ref(spans[i]);
+    pthread_mutex_unlock(&g_spans_mu);
+    return OTELC_OK;
+}
+
+static const otelc_span_exporter_methods collect_methods = {
+    OTELC_SPAN_EXPORTER_METHODS_VERSION, collect, NULL, NULL, NULL};
+
+otelc_tracer_provider *tu_provider(otelc_sampler *sampler, const otelc_span_limits *limits,
+                                   otelc_id_generator *gen)
+{
+    otelc_span_exporter *e = NULL;
+    otelc_span_processor *p = NULL;
+    otelc_tracer_provider *tp = NULL;
+    if (otelc_span_exporter_new(&e, &collect_methods, NULL) != OTELC_OK)
+        return NULL;
+    if (otelc_simple_span_processor_new(&p, e) != OTELC_OK) {
+        otelc_span_exporter_free(e);
+        return NULL;
+    }
+    otelc_tracer_provider_options o;
+    otelc_tracer_provider_options_init(&o);
+    o.processors = &p;
+    o.processor_count = 1;
+    o.sampler = sampler;
+    o.id_generator = gen;
+    if (limits)
+        o.limits = *limits;
+    if (otelc_tracer_provider_new(&tp, &o) != OTELC_OK) {
+        otelc_span_processor_free(p);
+        return NULL;
+    }
+    return tp;
+}
+
+size_t tu_spans_count(void)
+{
+    pthread_mutex_lock(&g_spans_mu);
+    size_t n = g_nspans;
+    pthread_mutex_unlock(&g_spans_mu);
+    return n;
+}
+
+otelc_span *tu_span_at(size_t i) { return i < g_nspans ? g_spans[i] : NULL; }
+
+void tu_spans_clear(void)
+{
+    pthread_mutex_lock(&g_spans_mu);
+    for (size_t i = 0; i < g_nspans; i++)
+        otelc_span_release(g_spans[i]);
+    g_nspans = 0;
+    g_fail_next = 0;
+    pthread_mutex_unlock(&g_spans_mu);
+}
+
+void tu_spans_fail_next(int n)
+{
+    pthread_mutex_lock(&g_spans_mu);
+    g_fail_next = n;
+    pthread_mutex_unlock(&g_spans_mu);
+}
+
+otelc_span *tu_span_named(const char *name)
+{
+    for (size_t i = 0; i < g_nspans; i++)
+        if (strcmp(otelc_span_get_name(g_spans[i]), name) == 0)
+            return g_spans[i];
+    return NULL;
+}

@@ -38,3 +38,16 @@ const char *tu_log_text(void);
 void tu_log_clear(void);
 
 #endif
+
+/* A provider with the simple processor and a collecting exporter that keeps a reference to
+ * every span it is given (up to 4096). sampler, limits and gen may be NULL (defaults). */
+otelc_tracer_provider *tu_provider(otelc_sampler *sampler, const otelc_span_limits *limits,
+                                   otelc_id_generator *gen);
+/* Spans collected so far, their i-th (borrowed), and dropping them all. */
+size_t tu_spans_count(void);
+otelc_span *tu_span_at(size_t i);
+void tu_spans_clear(void);
+/* Makes the collecting exporter fail the next n exports. */
+void tu_spans_fail_next(int n);
+/* Finds a collected span by name, or NULL. */
+otelc_span *tu_span_named(const char *name);
