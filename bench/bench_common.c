@@ -44,15 +44,16 @@ int bench_measure(struct bench_report *rep, const char *name, bench_fn fn, void 
     struct bench_result *res = &rep->results[rep->count++];
     res->name = name;
     res->min_ns = per_op[0];
-    res->median_ns = rounds % 2 ? per_op[rounds / 2]
-                                : (per_op[rounds / 2 - 1] + per_op[rounds / 2]) / 2.0;
+    res->median_ns =
+        rounds % 2 ? per_op[rounds / 2] : (per_op[rounds / 2 - 1] + per_op[rounds / 2]) / 2.0;
     return 0;
 }
 
 static void print_json(FILE *f, const struct bench_report *rep)
 {
-    fprintf(f, "{\"command\":\"%s\",\"iterations\":%llu,\"rounds\":%llu,\"unit\":\"ns/op\","
-               "\"results\":{",
+    fprintf(f,
+            "{\"command\":\"%s\",\"iterations\":%llu,\"rounds\":%llu,\"unit\":\"ns/op\","
+            "\"results\":{",
             rep->command, (unsigned long long)rep->config.iterations,
             (unsigned long long)rep->config.rounds);
     for (size_t i = 0; i < rep->count; i++) {
@@ -65,9 +66,8 @@ static void print_json(FILE *f, const struct bench_report *rep)
 
 static void print_table(FILE *f, const struct bench_report *rep)
 {
-    fprintf(f, "otelc-bench %s: %llu rounds of %llu iterations, ns per operation\n",
-            rep->command, (unsigned long long)rep->config.rounds,
-            (unsigned long long)rep->config.iterations);
+    fprintf(f, "otelc-bench %s: %llu rounds of %llu iterations, ns per operation\n", rep->command,
+            (unsigned long long)rep->config.rounds, (unsigned long long)rep->config.iterations);
     fprintf(f, "%-32s %12s %12s\n", "workload", "median", "min");
     for (size_t i = 0; i < rep->count; i++) {
         const struct bench_result *r = &rep->results[i];
@@ -90,12 +90,11 @@ int bench_parse_flags(int argc, char **argv, const char *usage_head, struct benc
     struct bench_config defaults = *cfg;
     struct cli_flag flags[3 + 8];
     size_t n = 0;
-    flags[n++] = (struct cli_flag){"--iterations", "N", &cfg->iterations, 1, UINT64_MAX / 2,
-                                   "operations per timed round"};
-    flags[n++] = (struct cli_flag){"--rounds", "R", &cfg->rounds, 1, BENCH_MAX_ROUNDS,
-                                   "timed rounds (median and min are reported)"};
-    flags[n++] = (struct cli_flag){"--json", NULL, &cfg->json, 0, 1,
-                                   "print one JSON object instead of a table"};
+    flags[n++] = cli_num("--iterations", "N", &cfg->iterations, 1, UINT64_MAX / 2,
+                         "operations per timed round");
+    flags[n++] = cli_num("--rounds", "R", &cfg->rounds, 1, BENCH_MAX_ROUNDS,
+                         "timed rounds (median and min are reported)");
+    flags[n++] = cli_switch("--json", &cfg->json, "print one JSON object instead of a table");
     for (size_t i = 0; i < n_extra && i < 8; i++)
         flags[n++] = extra[i];
 

@@ -16,8 +16,7 @@ struct span_pipeline {
     uint64_t exported; /* spans the exporter was given; the simple processor serialises it */
 };
 
-static int discard_export(void *user_data, otelc_span *const *spans, size_t n,
-                          uint64_t deadline)
+static int discard_export(void *user_data, otelc_span *const *spans, size_t n, uint64_t deadline)
 {
     struct span_pipeline *p = user_data;
     p->exported += n;
@@ -50,8 +49,8 @@ static int pipeline_init(struct span_pipeline *p, otelc_sampler *sampler)
     err = otelc_tracer_provider_new(&p->provider, &o);
     if (err != OTELC_OK)
         goto fail;
-    p->tracer = otelc_tracer_provider_get_tracer(p->provider, "otelc-bench", otelc_version(),
-                                                 NULL, NULL, 0);
+    p->tracer = otelc_tracer_provider_get_tracer(p->provider, "otelc-bench", otelc_version(), NULL,
+                                                 NULL, 0);
     if (p->tracer == NULL) {
         otelc_tracer_provider_free(p->provider);
         return OTELC_ENOMEM;
@@ -151,9 +150,11 @@ int bench_span_main(int argc, char **argv)
     uint64_t want = 2 * bench_total_iterations(&rep.config);
     rc = 0;
     if (on.exported != want || off.exported != 0) {
-        fprintf(stderr, "otelc-bench: the exporter saw %llu sampled spans (want %llu) and %llu "
-                "unsampled ones (want 0)\n", (unsigned long long)on.exported,
-                (unsigned long long)want, (unsigned long long)off.exported);
+        fprintf(stderr,
+                "otelc-bench: the exporter saw %llu sampled spans (want %llu) and %llu "
+                "unsampled ones (want 0)\n",
+                (unsigned long long)on.exported, (unsigned long long)want,
+                (unsigned long long)off.exported);
         rc = 1;
     }
     pipeline_fini(&off);

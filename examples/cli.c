@@ -24,8 +24,8 @@ int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     return 0;
 }
 
-static const struct cli_flag *find_flag(const char *arg, size_t len,
-                                        const struct cli_flag *flags, size_t n)
+static const struct cli_flag *find_flag(const char *arg, size_t len, const struct cli_flag *flags,
+                                        size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (strlen(flags[i].name) == len && memcmp(flags[i].name, arg, len) == 0)
@@ -63,8 +63,9 @@ enum cli_result cli_parse_flags(int argc, char **argv, const struct cli_flag *fl
             value = argv[++i];
         }
         if (cli_parse_u64(value, f->min, f->max, f->dst) != 0) {
-            fprintf(stderr, "bad value '%s' for %s: want a whole number from %" PRIu64
-                    " to %" PRIu64 "\n", value, f->name, f->min, f->max);
+            fprintf(stderr,
+                    "bad value '%s' for %s: want a whole number from %" PRIu64 " to %" PRIu64 "\n",
+                    value, f->name, f->min, f->max);
             return CLI_ERROR;
         }
     }
@@ -81,8 +82,8 @@ void cli_print_flags(FILE *f, const struct cli_flag *flags, size_t n)
         }
         char head[64];
         snprintf(head, sizeof head, "%s %s", fl->name, fl->metavar);
-        fprintf(f, "  %-18s %s (%" PRIu64 "..%" PRIu64 ", default %" PRIu64 ")\n", head,
-                fl->help, fl->min, fl->max, *fl->dst);
+        fprintf(f, "  %-18s %s (%" PRIu64 "..%" PRIu64 ", default %" PRIu64 ")\n", head, fl->help,
+                fl->min, fl->max, *fl->dst);
     }
 }
 

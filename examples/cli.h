@@ -25,6 +25,21 @@ struct cli_flag {
     const char *help;    /* one line for the usage text */
 };
 
+/* A flag that takes a number in [min, max]. */
+static inline struct cli_flag cli_num(const char *name, const char *metavar, uint64_t *dst,
+                                      uint64_t min, uint64_t max, const char *help)
+{
+    struct cli_flag f = {name, metavar, dst, min, max, help};
+    return f;
+}
+
+/* A switch: present sets *dst to 1. */
+static inline struct cli_flag cli_switch(const char *name, uint64_t *dst, const char *help)
+{
+    struct cli_flag f = {name, NULL, dst, 0, 1, help};
+    return f;
+}
+
 /* Parses a whole decimal number in [min, max]: no sign, no spaces, no trailing characters.
  * Returns 0 and sets *out, or -1 (and leaves *out alone). */
 int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);

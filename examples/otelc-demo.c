@@ -74,8 +74,8 @@ static int db_query(otelc_tracer *tracer, otelc_span *request, uint64_t item_id,
     work_for(5);
     if (fail) {
         char msg[96];
-        snprintf(msg, sizeof msg, "canceling statement due to statement timeout (item %" PRIu64
-                 ")", item_id);
+        snprintf(msg, sizeof msg, "canceling statement due to statement timeout (item %" PRIu64 ")",
+                 item_id);
         otelc_span_record_exception(s, "QueryCanceled", msg, NULL, NULL, 0);
         otelc_span_set_status(s, OTELC_STATUS_ERROR, "statement timeout");
     } else {
@@ -115,8 +115,8 @@ static int handle_request(otelc_tracer *tracer, uint64_t n)
     if (!hit)
         failed = db_query(tracer, req, item_id, n % 3 == 0) != 0;
     if (failed) {
-        otelc_span_record_exception(req, "HTTPInternalServerError",
-                                    "the item store did not answer", NULL, NULL, 0);
+        otelc_span_record_exception(req, "HTTPInternalServerError", "the item store did not answer",
+                                    NULL, NULL, 0);
         otelc_span_set_status(req, OTELC_STATUS_ERROR, "HTTP 500");
         otelc_span_set_attr_str(req, "error.type", "500");
         otelc_span_set_attr_int(req, "http.response.status_code", 500);
@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 {
     uint64_t requests = 5;
     const struct cli_flag flags[] = {
-        {"--requests", "N", &requests, 1, 1000000, "simulated requests to handle"},
+        cli_num("--requests", "N", &requests, 1, 1000000, "simulated requests to handle"),
     };
     size_t nflags = sizeof flags / sizeof flags[0];
     switch (cli_parse_flags(argc - 1, argv + 1, flags, nflags)) {
@@ -191,10 +191,11 @@ int main(int argc, char **argv)
     otelc_sdk_get_stats(sdk, &st);
     int disabled = otelc_sdk_is_disabled(sdk);
     otelc_sdk_free(sdk);
-    fprintf(stderr, "otelc-demo: handled %" PRIu64 " requests (%" PRIu64 " failed)%s; spans: "
+    fprintf(stderr,
+            "otelc-demo: handled %" PRIu64 " requests (%" PRIu64 " failed)%s; spans: "
             "%" PRIu64 " ended, %" PRIu64 " exported, %" PRIu64 " dropped\n",
-            handled, failed, stop_requested ? ", stopped by a signal" : "", st.ended,
-            st.exported, st.dropped);
+            handled, failed, stop_requested ? ", stopped by a signal" : "", st.ended, st.exported,
+            st.dropped);
     if (err != OTELC_OK && !disabled) {
         fprintf(stderr, "otelc-demo: shutdown: %s\n", otelc_strerror(err));
         return 1;

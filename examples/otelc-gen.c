@@ -32,10 +32,7 @@ struct traces_opts {
     uint64_t rate;        /* traces per second over all threads; 0: as fast as possible */
 };
 
-static const struct traces_opts traces_defaults = {
-    .count = 0, .threads = 1, .depth = 1, .attrs = 0, .events = 0, .links = 0,
-    .error_every = 0, .rate = 0,
-};
+static const struct traces_opts traces_defaults = {.threads = 1, .depth = 1};
 
 /* One thread's share: the global trace indexes [first, end). */
 struct traces_worker {
@@ -54,22 +51,20 @@ static char attr_keys[GEN_MAX_ATTRS][24];
 static size_t traces_flags(struct traces_opts *o, struct cli_flag *f)
 {
     size_t n = 0;
-    f[n++] = (struct cli_flag){"--count", "N", &o->count, 1, UINT64_MAX / 2,
-                               "traces to make (required)"};
-    f[n++] = (struct cli_flag){"--threads", "T", &o->threads, 1, GEN_MAX_THREADS,
-                               "threads that split the count"};
-    f[n++] = (struct cli_flag){"--depth", "D", &o->depth, 1, GEN_MAX_DEPTH,
-                               "spans per trace: a SERVER root and D-1 nested children"};
-    f[n++] = (struct cli_flag){"--attrs", "A", &o->attrs, 0, GEN_MAX_ATTRS,
-                               "attributes per span (string, int, double, bool in turn)"};
-    f[n++] = (struct cli_flag){"--events", "E", &o->events, 0, GEN_MAX_EVENTS,
-                               "events per span"};
-    f[n++] = (struct cli_flag){"--links", "L", &o->links, 0, GEN_MAX_LINKS,
-                               "links per span, to the previous trace's root"};
-    f[n++] = (struct cli_flag){"--error-every", "K", &o->error_every, 0, UINT64_MAX,
-                               "every K-th trace's root records an exception and fails"};
-    f[n++] = (struct cli_flag){"--rate", "R", &o->rate, 0, 100000000,
-                               "traces per second over all threads (0: no limit)"};
+    f[n++] = cli_num("--count", "N", &o->count, 1, UINT64_MAX / 2, "traces to make (required)");
+    f[n++] =
+        cli_num("--threads", "T", &o->threads, 1, GEN_MAX_THREADS, "threads that split the count");
+    f[n++] = cli_num("--depth", "D", &o->depth, 1, GEN_MAX_DEPTH,
+                     "spans per trace: a SERVER root and D-1 nested children");
+    f[n++] = cli_num("--attrs", "A", &o->attrs, 0, GEN_MAX_ATTRS,
+                     "attributes per span (string, int, double, bool in turn)");
+    f[n++] = cli_num("--events", "E", &o->events, 0, GEN_MAX_EVENTS, "events per span");
+    f[n++] = cli_num("--links", "L", &o->links, 0, GEN_MAX_LINKS,
+                     "links per span, to the previous trace's root");
+    f[n++] = cli_num("--error-every", "K", &o->error_every, 0, UINT64_MAX,
+                     "every K-th trace's root records an exception and fails");
+    f[n++] = cli_num("--rate", "R", &o->rate, 0, 100000000,
+                     "traces per second over all threads (0: no limit)");
     return n;
 }
 
@@ -78,9 +73,10 @@ static void traces_usage(FILE *f)
     struct traces_opts d = traces_defaults;
     struct cli_flag flags[16];
     size_t n = traces_flags(&d, flags);
-    fprintf(f, "usage: otelc-gen traces --count N [flags]\n"
-               "Makes N traces through the SDK that OTEL_* variables configure, shuts down\n"
-               "with a %u s deadline and prints the span counters as one JSON line to stderr.\n",
+    fprintf(f,
+            "usage: otelc-gen traces --count N [flags]\n"
+            "Makes N traces through the SDK that OTEL_* variables configure, shuts down\n"
+            "with a %u s deadline and prints the span counters as one JSON line to stderr.\n",
             GEN_SHUTDOWN_MS / 1000);
     cli_print_flags(f, flags, n);
 }
@@ -124,8 +120,8 @@ static void add_events(otelc_span *s, uint64_t n)
 }
 
 /* Makes the trace with global index @p g: a chain of depth spans, ended innermost first. */
-static void make_trace(struct traces_worker *w, uint64_t g, otelc_span **chain,
-                       otelc_link *links, otelc_span_context *prev_root)
+static void make_trace(struct traces_worker *w, uint64_t g, otelc_span **chain, otelc_link *links,
+                       otelc_span_context *prev_root)
 {
     const struct traces_opts *o = w->opts;
     otelc_span_options so;
@@ -148,8 +144,7 @@ static void make_trace(struct traces_worker *w, uint64_t g, otelc_span **chain,
     }
     otelc_span *root = chain[0];
     if (o->error_every != 0 && (g + 1) % o->error_every == 0) {
-        otelc_span_record_exception(root, "gen.SimulatedError", "simulated failure", NULL,
-                                    NULL, 0);
+        otelc_span_record_exception(root, "gen.SimulatedError", "simulated failure", NULL, NULL, 0);
         otelc_span_set_status(root, OTELC_STATUS_ERROR, "simulated failure");
     }
     *prev_root = otelc_span_get_context(root);
@@ -212,8 +207,7 @@ static int run_workers(const struct traces_opts *o, otelc_tracer *tracer)
         w[t].t0 = t0;
         int err = pthread_create(&w[t].thread, NULL, traces_worker_main, &w[t]);
         if (err != 0) {
-            fprintf(stderr, "otelc-gen: cannot start thread %" PRIu64 ": %s\n", t,
-                    strerror(err));
+            fprintf(stderr, "otelc-gen: cannot start thread %" PRIu64 ": %s\n", t, strerror(err));
             rc = -1;
             break;
         }
