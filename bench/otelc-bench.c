@@ -8,6 +8,8 @@
 static const struct cli_command commands[] = {
     {"span", "ns per span: sampled (0 and 4 attributes), not sampled, and references",
      bench_span_main},
+    {"batch", "spans through the batch processor: ns per span, spans/s, drops",
+     bench_batch_main},
 };
 
 static void usage(FILE *f)
