@@ -33,7 +33,7 @@ static int install_signal_handlers(void)
     return 0;
 }
 
-/* Simulated work: sleeps @p ms milliseconds unless a stop signal arrives first. */
+/* Simulated work: sleeps @p ms milliseconds, less when a signal interrupts this thread. */
 static void work_for(unsigned ms)
 {
     struct timespec ts = {.tv_sec = (time_t)(ms / 1000u), .tv_nsec = (long)(ms % 1000u) * 1000000L};
