@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <otelc/otelc.h>
 
@@ -19,6 +21,8 @@
 #define GEN_MAX_THREADS 1024u
 /* The shutdown deadline: long enough for a slow collector to take what is queued. */
 #define GEN_SHUTDOWN_MS 30000u
+/* Children --processes may fork. */
+#define GEN_MAX_PROCESSES 256u
 
 /* What `otelc-gen traces` makes. Every field is a flag of the subcommand. */
 struct traces_opts {
@@ -30,6 +34,7 @@ struct traces_opts {
     uint64_t links;       /* links per span, to the previous trace's root */
     uint64_t error_every; /* every K-th trace's root fails; 0: none */
     uint64_t rate;        /* traces per second over all threads; 0: as fast as possible */
+    uint64_t processes;   /* children forked after SDK set-up; each takes a share */
 };
 
 static const struct traces_opts traces_defaults = {.threads = 1, .depth = 1};
@@ -65,6 +70,8 @@ static size_t traces_flags(struct traces_opts *o, struct cli_flag *f)
                      "every K-th trace's root records an exception and fails");
     f[n++] = cli_num("--rate", "R", &o->rate, 0, 100000000,
                      "traces per second over all threads (0: no limit)");
+    f[n++] = cli_num("--processes", "P", &o->processes, 0, GEN_MAX_PROCESSES,
+                     "children forked after SDK set-up; parent and children split the count");
     return n;
 }
 
@@ -186,8 +193,10 @@ out:
     return NULL;
 }
 
-/* Runs the workers and waits for them; returns 0, or -1 when a thread could not run. */
-static int run_workers(const struct traces_opts *o, otelc_tracer *tracer)
+/* Runs the workers over the trace indexes [lo, hi) and waits for them; returns 0, or -1 when
+ * a thread could not run. */
+static int run_workers(const struct traces_opts *o, otelc_tracer *tracer, uint64_t lo,
+                       uint64_t hi)
 {
     struct traces_worker *w = calloc((size_t)o->threads, sizeof *w);
     if (w == NULL) {
@@ -199,10 +208,10 @@ static int run_workers(const struct traces_opts *o, otelc_tracer *tracer)
     int rc = 0;
     for (uint64_t t = 0; t < o->threads; t++) {
         /* An even split; the first count % threads workers take one more. */
-        uint64_t base = o->count / o->threads, extra = o->count % o->threads;
+        uint64_t base = (hi - lo) / o->threads, extra = (hi - lo) % o->threads;
         w[t].opts = o;
         w[t].tracer = tracer;
-        w[t].first = t * base + (t < extra ? t : extra);
+        w[t].first = lo + t * base + (t < extra ? t : extra);
         w[t].end = w[t].first + base + (t < extra ? 1 : 0);
         w[t].t0 = t0;
         int err = pthread_create(&w[t].thread, NULL, traces_worker_main, &w[t]);
@@ -226,17 +235,20 @@ static int run_workers(const struct traces_opts *o, otelc_tracer *tracer)
 
 /* Shuts the SDK down, prints the counters as one JSON line on stderr and frees it.
  * Returns 0, or -1 when the shutdown did not finish cleanly. */
-static int finish_sdk(otelc_sdk *sdk)
+static int finish_sdk(otelc_sdk *sdk, int with_pid)
 {
     int rc = otelc_sdk_shutdown(sdk, GEN_SHUTDOWN_MS);
     otelc_span_processor_stats st;
     memset(&st, 0, sizeof st);
     st.size = sizeof st;
     otelc_sdk_get_stats(sdk, &st);
+    char pid[32] = "";
+    if (with_pid)
+        snprintf(pid, sizeof pid, "\"pid\":%ld,", (long)getpid());
     fprintf(stderr,
-            "{\"ended\":%" PRIu64 ",\"exported\":%" PRIu64 ",\"dropped\":%" PRIu64
+            "{%s\"ended\":%" PRIu64 ",\"exported\":%" PRIu64 ",\"dropped\":%" PRIu64
             ",\"failed\":%" PRIu64 "}\n",
-            st.ended, st.exported, st.dropped, st.failed);
+            pid, st.ended, st.exported, st.dropped, st.failed);
     int disabled = otelc_sdk_is_disabled(sdk);
     otelc_sdk_free(sdk);
     if (rc != OTELC_OK && !disabled) {
@@ -278,8 +290,40 @@ static int cmd_traces(int argc, char **argv)
         return 1;
     }
     otelc_tracer *tracer = otelc_sdk_get_tracer(sdk, "otelc-gen", otelc_version());
-    int rc = run_workers(&o, tracer);
-    if (finish_sdk(sdk) != 0)
+    /* Process k of P+1 (the parent is 0) takes the k-th even share of the trace indexes. */
+    uint64_t nproc = o.processes + 1, k = 0;
+    pid_t kids[GEN_MAX_PROCESSES];
+    uint64_t forked = 0;
+    for (uint64_t i = 1; i < nproc; i++) {
+        fflush(NULL); /* the child must not write the parent's buffered output again */
+        pid_t pid = fork();
+        if (pid < 0) {
+            fprintf(stderr, "otelc-gen: fork: %s\n", strerror(errno));
+            break;
+        }
+        if (pid == 0) {
+            k = i;
+            forked = 0;
+            break;
+        }
+        kids[forked++] = pid;
+    }
+    uint64_t base = o.count / nproc, extra = o.count % nproc;
+    uint64_t lo = k * base + (k < extra ? k : extra), hi = lo + base + (k < extra ? 1 : 0);
+    int rc = lo < hi ? run_workers(&o, tracer, lo, hi) : 0;
+    if (finish_sdk(sdk, o.processes > 0) != 0)
+        rc = -1;
+    if (k != 0)
+        _exit(rc == 0 ? 0 : 1); /* a child: no atexit handlers of the parent's */
+    for (uint64_t i = 0; i < forked; i++) {
+        int status = 0;
+        if (waitpid(kids[i], &status, 0) != kids[i] || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "otelc-gen: child %ld failed\n", (long)kids[i]);
+            rc = -1;
+        }
+    }
+    if (forked != o.processes)
         rc = -1;
     return rc == 0 ? 0 : 1;
 }

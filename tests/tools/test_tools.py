@@ -135,6 +135,31 @@ def case_gen_chain(a):
     check_stats(err, 3000)
 
 
+def case_gen_processes(a):
+    """--processes 3 forks after set-up: 4 processes share 1000 traces, each exports its own
+    spans under its own process.pid, and every process's counters add up."""
+    rc, out, err = run([a.gen, 'traces', '--count', '1000', '--depth', '3', '--processes', '3'],
+                       clean_env(**GEN_ENV))
+    check(rc == 0, f'exit {rc}: {err[-500:]}')
+    per_pid = Counter()
+    spans = []
+    for line in out.splitlines():
+        doc = json.loads(line)
+        for rs in doc['resourceSpans']:
+            pid = attr_map(rs['resource']['attributes'])['process.pid'][1]
+            for ss in rs['scopeSpans']:
+                per_pid[int(pid)] += len(ss['spans'])
+                spans.extend(ss['spans'])
+    check_forest(spans, 1000, 3)
+    stats = [json.loads(l) for l in err.splitlines() if l.startswith('{')]
+    check(len(stats) == 4, f'{len(stats)} counter lines, want 4')
+    check(sorted(per_pid) == sorted(s['pid'] for s in stats),
+          f'pids in spans {sorted(per_pid)} vs counters {[s["pid"] for s in stats]}')
+    for st in stats:
+        check(st['ended'] == 750 and st['exported'] == per_pid[st['pid']] == 750,
+              f'process {st["pid"]}: {st}, spans seen {per_pid[st["pid"]]}')
+
+
 def case_gen_features(a):
     """Threads, attributes, events, links and errors appear exactly as the flags ask."""
     rc, out, err = run([a.gen, 'traces', '--count', '1000', '--depth', '3', '--threads', '2',
