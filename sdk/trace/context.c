@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "sdk/common/tls.h"
 #include "context_internal.h"
 #include "sdk/common/alloc.h"
 #include "sdk/common/log_internal.h"
@@ -60,7 +61,7 @@ struct ctx_entry {
     uint8_t dead; /* detached out of order; removed when it reaches the top */
 };
 
-#define OTELC__CTX_INLINE 16u
+#define OTELC__CTX_INLINE 4u
 
 struct ctx_stack {
     struct ctx_entry *e;
@@ -69,7 +70,7 @@ struct ctx_stack {
     struct ctx_entry inline_e[OTELC__CTX_INLINE];
 };
 
-static _Thread_local struct ctx_stack t_stack;
+static OTELC__TLS struct ctx_stack t_stack;
 static pthread_key_t g_stack_key;
 static pthread_once_t g_stack_once = PTHREAD_ONCE_INIT;
 
