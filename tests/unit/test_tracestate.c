@@ -98,14 +98,16 @@ static void test_tracestate_key_grammar(void **state)
     assert_invalid("novalue");
 }
 
-/* Multi-tenant keys: at most one '@', not first. */
+/* Level 2 keys: '@' is a plain key character (keychar), allowed anywhere but first; the
+ * Level 1 one-'@' multi-tenant form is a special case of it. */
 static void test_tracestate_key_at_sign(void **state)
 {
     (void)state;
     assert_parses_to("tenant@vendor=1", "tenant@vendor=1");
     assert_parses_to("0tenant@v-1=1", "0tenant@v-1=1");
+    assert_parses_to("a@b@c=1", "a@b@c=1");
+    assert_parses_to("a@=1", "a@=1");
     assert_invalid("@vendor=1");
-    assert_invalid("a@b@c=1");
 }
 
 /* Builds "<256 x's>=v" (key) or "k=<256 x's>" (value), then with 257: the first is valid, the
