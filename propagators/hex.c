@@ -45,16 +45,14 @@ int otelc__all_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+
 int otelc__name_equal(const char *a, size_t alen, const char *b)
 {
     size_t i = 0;
-    for (; i < alen; i++) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (b[i] == '\0' || c != b[i])
+    for (; i < alen; i++)
+        if (b[i] == '\0' || lower(a[i]) != lower(b[i]))
             return 0;
-    }
     return b[i] == '\0';
 }
 

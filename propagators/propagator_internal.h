@@ -60,7 +60,7 @@ char *otelc__field_block(const char *name, const char *value, size_t len, size_t
 /* Makes room for one more element in *items (count used of *cap); OTELC_OK or ENOMEM. */
 int otelc__grow_array(void **items, size_t *cap, size_t count, size_t elem);
 
-/* Case-insensitive ASCII comparison of a[0..alen) with the NUL-terminated lowercase b. */
+/* Case-insensitive ASCII comparison of a[0..alen) with the NUL-terminated b. */
 int otelc__name_equal(const char *a, size_t alen, const char *b);
 
 #endif
