@@ -72,6 +72,9 @@ typedef struct otelc_span_exporter_methods {
     int (*shutdown)(void *user_data, uint64_t deadline);
     /** Frees user_data; may be NULL. */
     void (*destroy)(void *user_data);
+    /** In a child process after fork(): drop inherited connections and any state a vanished
+     *  thread may have left half-changed; the next export reconnects. May be NULL. */
+    void (*after_fork)(void *user_data);
 } otelc_span_exporter_methods;
 
 /** Wraps an implementation; @p methods is borrowed and must outlive the exporter. */
@@ -95,6 +98,48 @@ OTELC_API void otelc_span_exporter_free(otelc_span_exporter *e);
  */
 OTELC_API int otelc_simple_span_processor_new(otelc_span_processor **out,
                                               otelc_span_exporter *exporter);
+
+/** Settings of the batch span processor (the specification's BatchSpanProcessor). */
+typedef struct otelc_batch_span_processor_options {
+    uint32_t size;                  ///< sizeof; set by _init
+    uint32_t max_queue_size;        ///< spans waiting at most; rounded up to a power of two;
+                                    ///< OTEL_BSP_MAX_QUEUE_SIZE (2048)
+    uint32_t max_export_batch_size; ///< spans per export, at most max_queue_size;
+                                    ///< OTEL_BSP_MAX_EXPORT_BATCH_SIZE (512)
+    uint32_t schedule_delay_ms;     ///< longest wait between exports;
+                                    ///< OTEL_BSP_SCHEDULE_DELAY (5000)
+    uint32_t export_timeout_ms;     ///< deadline given to each export;
+                                    ///< OTEL_BSP_EXPORT_TIMEOUT (30000)
+} otelc_batch_span_processor_options;
+
+/** The specification's defaults, without reading the environment. */
+OTELC_API void otelc_batch_span_processor_options_init(otelc_batch_span_processor_options *o);
+/** The defaults overridden by the `OTEL_BSP_*` variables; a bad value gets one warning naming
+ *  the variable and value, and the default. */
+OTELC_API void otelc_batch_span_processor_options_from_env(otelc_batch_span_processor_options *o);
+
+/**
+ * The batch span processor. Ending a sampled span hands a pointer to a bounded lock-free queue
+ * and returns: no lock, no system call, no allocation. When the queue is full the span is
+ * dropped and counted (one throttled log line). One worker thread exports batches when a full
+ * batch waits, when the schedule delay passes, or on flush; exports never overlap.
+ *
+ * Memory: the processor holds at most max_queue_size (rounded up to a power of two) spans,
+ * each bounded by the span limits.
+ *
+ * fork(): before fork the worker is paused between exports (waiting at most the export
+ * timeout); the parent resumes it; the child discards the parent's queued spans (they are the
+ * parent's to send), resets its counters, calls the exporter's after_fork, and starts a new
+ * worker on first use. Programs that fork with a raw system call call otelc_sdk_after_fork()
+ * in the child.
+ *
+ * Takes @p exporter over on success. @p opt may be NULL (defaults, no environment).
+ * @return ::OTELC_OK, ::OTELC_EINVAL (bad sizes: zero, batch > queue), ::OTELC_ENOMEM,
+ * ::OTELC_EIO (the worker thread could not be started).
+ */
+OTELC_API int otelc_batch_span_processor_new(otelc_span_processor **out,
+                                             otelc_span_exporter *exporter,
+                                             const otelc_batch_span_processor_options *opt);
 
 #ifdef __cplusplus
 }

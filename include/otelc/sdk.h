@@ -17,6 +17,11 @@
  * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_EXPORTER` (`console`, `none`),
  * `OTEL_TRACES_SAMPLER` (`always_on`, `always_off`, `parentbased_always_on`,
  * `parentbased_always_off`), the span limit variables (see ::otelc_span_limits).
+ *
+ * `OTEL_TRACES_EXPORTER` is a comma-separated list (case-insensitive, duplicates ignored).
+ * The specification's default, `otlp`, is not in this build yet: when the variable is unset,
+ * or names no known exporter, the console exporter is used; `otlp` logs a warning and uses
+ * console. `none` alone disables export; listed with other exporters it is ignored.
  */
 #ifndef OTELC_SDK_H
 #define OTELC_SDK_H
@@ -52,6 +57,13 @@ OTELC_API int otelc_sdk_force_flush(otelc_sdk *sdk, uint32_t timeout_ms);
 OTELC_API int otelc_sdk_shutdown(otelc_sdk *sdk, uint32_t timeout_ms);
 /** Frees the SDK (shutting down first if needed) and unsets the globals it installed. */
 OTELC_API void otelc_sdk_free(otelc_sdk *sdk);
+
+/**
+ * For programs that fork with a raw system call (bypassing pthread_atfork): call it first
+ * thing in the child. Reseeds ids, resets the batch processors (the parent's queued spans are
+ * discarded) and makes exporters drop inherited connections. Not needed after fork(3).
+ */
+OTELC_API void otelc_sdk_after_fork(void);
 
 /** The global tracer provider, or NULL; borrowed. */
 OTELC_API otelc_tracer_provider *otelc_global_tracer_provider(void);

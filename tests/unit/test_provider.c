@@ -171,8 +171,7 @@ static void test_provider_new_rejects_bad_arguments(void **state)
     assert_int_equal(otelc_span_processor_new(&p, &bad, NULL), OTELC_EINVAL);
     assert_null(p);
     otelc_span_exporter *e = NULL;
-    otelc_span_exporter_methods em = {OTELC_SPAN_EXPORTER_METHODS_VERSION, NULL, NULL, NULL,
-                                      NULL};
+    otelc_span_exporter_methods em = {.version = OTELC_SPAN_EXPORTER_METHODS_VERSION};
     assert_int_equal(otelc_span_exporter_new(&e, &em, NULL), OTELC_EINVAL);
     assert_int_equal(otelc_simple_span_processor_new(&p, NULL), OTELC_EINVAL);
     otelc_tracer_provider_free(NULL);

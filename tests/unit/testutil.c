@@ -162,7 +162,7 @@ static int collect(void *ud, otelc_span *const *spans, size_t n, uint64_t deadli
 }
 
 static const otelc_span_exporter_methods collect_methods = {
-    OTELC_SPAN_EXPORTER_METHODS_VERSION, collect, NULL, NULL, NULL};
+    .version = OTELC_SPAN_EXPORTER_METHODS_VERSION, .export_spans = collect};
 
 otelc_tracer_provider *tu_provider(otelc_sampler *sampler, const otelc_span_limits *limits,
                                    otelc_id_generator *gen)

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The OTLP/JSON encoder of spans, shared by the console exporter and the OTLP/HTTP exporter
+ * (http/json). */
+#ifndef OTELC_EXPORTERS_CONSOLE_OTLP_JSON_H
+#define OTELC_EXPORTERS_CONSOLE_OTLP_JSON_H
+
+#include "otelc/trace.h"
+#include "sdk/common/buf.h"
+
+/*
+ * Appends to out ONE OTLP/JSON `ExportTraceServiceRequest` (opentelemetry-proto v1.7.0) holding
+ * the n ended spans, grouped into `resourceSpans` by resource object and then `scopeSpans` by
+ * instrumentation scope, both in order of first appearance; spans keep their order in each
+ * group. The OTLP/JSON rules apply: lowerCamelCase keys, hex ids, enums as integers, 64-bit
+ * integers as decimal strings, bytes in base64, NaN and infinities as strings. Invalid UTF-8
+ * in any string is replaced by U+FFFD. Empty fields, empty lists and zero counts are left out.
+ * No trailing newline. NULL entries of spans are skipped. The spans are borrowed for the call.
+ *
+ * Returns OTELC_OK, OTELC_EINVAL (out NULL, or spans NULL with n > 0) or OTELC_ENOMEM (out's
+ * oom flag is set and its content is a partial document).
+ */
+int otelc__otlp_json_encode_spans(struct otelc__buf *out, otelc_span *const *spans, size_t n);
+
+#endif

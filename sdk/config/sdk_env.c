@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One-call SDK set-up from the OTEL_* environment variables, and the global tracer provider. */
+#include <stdatomic.h>
+#include <string.h>
+#include <strings.h>
+
+#include "otelc/exporters.h"
+#include "otelc/sdk.h"
+#include "sdk/common/alloc.h"
+#include "sdk/common/env.h"
+#include "sdk/common/log_internal.h"
+
+struct otelc_sdk {
+    otelc_tracer_provider *tp; /* NULL when disabled */
+    int disabled;
+    int shut_down;             /* only tracked for a disabled SDK; the provider tracks its own */
+};
+
+static _Atomic(otelc_tracer_provider *) g_tracer_provider;
+
+OTELC_API otelc_tracer_provider *otelc_global_tracer_provider(void)
+{
+    return atomic_load_explicit(&g_tracer_provider, memory_order_acquire);
+}
+
+OTELC_API void otelc_set_global_tracer_provider(otelc_tracer_provider *tp)
+{
+    atomic_store_explicit(&g_tracer_provider, tp, memory_order_release);
+}
+
+/* Names longer than this are cut in warnings, so a runaway variable cannot flood the log. */
+#define NAME_LOG_MAX 64
+
+/* ---- Samplers ------------------------------------------------------------------------- */
+
+static int make_always_on(otelc_sampler **out, double arg)
+{
+    (void)arg;
+    return otelc_sampler_always_on(out);
+}
+
+static int make_always_off(otelc_sampler **out, double arg)
+{
+    (void)arg;
+    return otelc_sampler_always_off(out);
+}
+
+/* ParentBased with the root sampler that make builds (the delegates are the defaults). */
+static int make_parent_based(otelc_sampler **out, int (*make)(otelc_sampler **, double),
+                             double arg)
+{
+    otelc_sampler *root;
+    int rc = make(&root, arg);
+    if (rc != OTELC_OK)
+        return rc;
+    rc = otelc_sampler_parent_based(out, root, NULL);
+    if (rc != OTELC_OK)
+        otelc_sampler_free(root);
+    return rc;
+}
+
+static int make_parentbased_always_on(otelc_sampler **out, double arg)
+{
+    return make_parent_based(out, make_always_on, arg);
+}
+
+static int make_parentbased_always_off(otelc_sampler **out, double arg)
+{
+    return make_parent_based(out, make_always_off, arg);
+}
+
+/* The OTEL_TRACES_SAMPLER values this build knows. A sampler that takes a ratio sets
+ * reads_ratio_arg, and only then is OTEL_TRACES_SAMPLER_ARG read and checked. */
+static const struct sampler_choice {
+    const char *name;
+    int (*make)(otelc_sampler **out, double arg);
+    int reads_ratio_arg;
+} k_samplers[] = {
+    {"always_on", make_always_on, 0},
+    {"always_off", make_always_off, 0},
+    {"parentbased_always_on", make_parentbased_always_on, 0},
+    {"parentbased_always_off", make_parentbased_always_off, 0},
+};
+#define SAMPLER_COUNT (sizeof k_samplers / sizeof k_samplers[0])
+#define SAMPLER_DEFAULT 2 /* parentbased_always_on, the specification's default */
+
+static int sampler_from_env(otelc_sampler **out)
+{
+    const char *names[SAMPLER_COUNT + 1];
+    for (size_t i = 0; i < SAMPLER_COUNT; i++)
+        names[i] = k_samplers[i].name;
+    names[SAMPLER_COUNT] = NULL;
+    /* An unknown or unsupported value gets one warning naming it, and the default. */
+    int i = otelc__env_choice("OTEL_TRACES_SAMPLER", names, SAMPLER_DEFAULT);
+    if (i < 0 || (size_t)i >= SAMPLER_COUNT)
+        i = SAMPLER_DEFAULT;
+    double arg = k_samplers[i].reads_ratio_arg ? otelc__env_ratio("OTEL_TRACES_SAMPLER_ARG", 1.0)
+                                               : 0.0;
+    return k_samplers[i].make(out, arg);
+}
+
+/* ---- Exporters ------------------------------------------------------------------------ */
+
+/* The exporters this build can make; a bit each in the wanted set. */
+enum exporter_kind { EXPORTER_CONSOLE = 0, EXPORTER_KIND_COUNT };
+
+static int make_console(otelc_span_exporter **out) { return otelc_console_exporter_new(out, NULL); }
+
+static int (*const k_exporter_makers[EXPORTER_KIND_COUNT])(otelc_span_exporter **out) = {
+    make_console,
+};
+
+/* The OTEL_TRACES_EXPORTER values this build knows. kind -1 is "none". */
+static const struct exporter_choice {
+    const char *name;
+    int kind;
+    const char *warning; /* logged once when the name is used; NULL for none */
+} k_exporters[] = {
+    {"console", EXPORTER_CONSOLE, NULL},
+    {"otlp", EXPORTER_CONSOLE,
+     "OTEL_TRACES_EXPORTER: the OTLP exporter is not available in this build; using console"},
+    {"none", -1, NULL},
+};
+#define EXPORTER_CHOICE_COUNT (sizeof k_exporters / sizeof k_exporters[0])
+
+/* Calls fn for each trimmed, non-empty entry of a comma-separated list, stopping at (and
+ * returning) the first non-zero result. */
+static int for_each_entry(const char *list, int (*fn)(const char *s, size_t n, void *ud),
+                          void *ud)
+{
+    const char *p = list;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        const char *s = p;
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        otelc__trim(&s, &n);
+        if (n > 0) {
+            int rc = fn(s, n, ud);
+            if (rc != 0)
+                return rc;
+        }
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+static int exporter_choice_index(const char *s, size_t n)
+{
+    for (size_t i = 0; i < EXPORTER_CHOICE_COUNT; i++)
+        if (strlen(k_exporters[i].name) == n && strncasecmp(k_exporters[i].name, s, n) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* A search for an entry equal to (s, n) that comes before s in the list. */
+struct earlier_search {
+    const char *s;
+    size_t n;
+};
+
+static int is_earlier_duplicate(const char *s, size_t n, void *ud)
+{
+    struct earlier_search *q = ud;
+    if (s >= q->s)
+        return -1; /* reached the entry itself: no earlier duplicate */
+    return n == q->n && strncasecmp(s, q->s, n) == 0;
+}
+
+/* What the exporter list asks for. */
+struct exporter_list {
+    const char *list;
+    unsigned wanted;  /* bits of enum exporter_kind */
+    int recognised;   /* entries with a known name, "none" included */
+    int none;         /* "none" was listed */
+    int warn_unknown; /* second pass: warn about unknown names */
+};
+
+static int exporter_entry(const char *s, size_t n, void *ud)
+{
+    struct exporter_list *l = ud;
+    struct earlier_search q = {s, n};
+    if (for_each_entry(l->list, is_earlier_duplicate, &q) == 1)
+        return 0; /* duplicates are removed */
+    int i = exporter_choice_index(s, n);
+    if (l->warn_unknown) {
+        if (i < 0)
+            otelc__log(OTELC_LOG_WARN, "OTEL_TRACES_EXPORTER: unknown exporter \"%.*s\" is "
+                       "ignored%s", (int)(n < NAME_LOG_MAX ? n : NAME_LOG_MAX), s,
+                       l->recognised ? "" : "; using the default (console)");
+        return 0;
+    }
+    if (i < 0)
+        return 0;
+    l->recognised++;
+    if (k_exporters[i].kind < 0) {
+        l->none = 1;
+        return 0;
+    }
+    l->wanted |= 1u << k_exporters[i].kind;
+    if (k_exporters[i].warning)
+        otelc__log(OTELC_LOG_WARN, "%s", k_exporters[i].warning);
+    return 0;
+}
+
+/* The set of exporter kinds OTEL_TRACES_EXPORTER asks for. Unset, or nothing recognised in it,
+ * means the default: console, because the specification's default (otlp) is not in this
+ * build yet. */
+static unsigned exporters_from_env(void)
+{
+    struct exporter_list l = {otelc__getenv("OTEL_TRACES_EXPORTER"), 0, 0, 0, 0};
+    if (!l.list)
+        return 1u << EXPORTER_CONSOLE;
+    for_each_entry(l.list, exporter_entry, &l);
+    l.warn_unknown = 1;
+    for_each_entry(l.list, exporter_entry, &l);
+    if (l.recognised == 0)
+        return 1u << EXPORTER_CONSOLE;
+    if (l.none && l.wanted)
+        otelc__log(OTELC_LOG_WARN,
+                   "OTEL_TRACES_EXPORTER: \"none\" listed with other exporters is ignored");
+    return l.wanted;
+}
+
+/* The processor each exporter is given; it takes the exporter over on success only. */
+/* The batch processor with the OTEL_BSP_* settings: the production default. */
+static int make_processor(otelc_span_processor **out, otelc_span_exporter *exporter)
+{
+    otelc_batch_span_processor_options o;
+    otelc_batch_span_processor_options_from_env(&o);
+    return otelc_batch_span_processor_new(out, exporter, &o);
+}
+
+/* Builds one processor per wanted exporter into procs; on failure frees what it built. */
+static int build_processors(unsigned wanted, otelc_span_processor **procs, size_t *count)
+{
+    *count = 0;
+    for (int k = 0; k < EXPORTER_KIND_COUNT; k++) {
+        if (!(wanted & (1u << k)))
+            continue;
+        otelc_span_exporter *e = NULL;
+        int rc = k_exporter_makers[k](&e);
+        if (rc == OTELC_OK) {
+            rc = make_processor(&procs[*count], e);
+            if (rc != OTELC_OK)
+                otelc_span_exporter_free(e);
+        }
+        if (rc != OTELC_OK) {
+            while (*count > 0)
+                otelc_span_processor_free(procs[--*count]);
+            return rc;
+        }
+        ++*count;
+    }
+    return OTELC_OK;
+}
+
+/* ---- The SDK object ------------------------------------------------------------------- */
+
+/* The provider's resource is left NULL: the provider then uses otelc_resource_default(),
+ * which reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (building it here too would read
+ * them twice and warn twice about a bad value). */
+static int build_provider(otelc_tracer_provider **out)
+{
+    otelc_span_processor *procs[EXPORTER_KIND_COUNT];
+    size_t proc_count = 0;
+    otelc_sampler *sampler = NULL;
+    otelc_tracer_provider_options opt;
+    otelc_tracer_provider_options_init(&opt);
+    otelc_span_limits_from_env(&opt.limits);
+
+    int rc = sampler_from_env(&sampler);
+    if (rc != OTELC_OK)
+        return rc;
+    rc = build_processors(exporters_from_env(), procs, &proc_count);
+    if (rc != OTELC_OK)
+        goto out;
+    opt.sampler = sampler;
+    opt.processors = procs;
+    opt.processor_count = proc_count;
+    rc = otelc_tracer_provider_new(out, &opt);
+    if (rc == OTELC_OK) {
+        sampler = NULL; /* taken over by the provider */
+        proc_count = 0;
+    }
+out:
+    while (proc_count > 0)
+        otelc_span_processor_free(procs[--proc_count]);
+    otelc_sampler_free(sampler);
+    return rc;
+}
+
+OTELC_API int otelc_sdk_init_from_env(otelc_sdk **out)
+{
+    if (!out)
+        return OTELC_EINVAL;
+    otelc__log_reload_env();
+    struct otelc_sdk *sdk = otelc__calloc(1, sizeof *sdk);
+    if (!sdk)
+        return OTELC_ENOMEM;
+    if (otelc__env_bool("OTEL_SDK_DISABLED", 0)) {
+        sdk->disabled = 1;
+        *out = sdk;
+        return OTELC_OK;
+    }
+    int rc = build_provider(&sdk->tp);
+    if (rc != OTELC_OK) {
+        otelc__free(sdk);
+        return rc;
+    }
+    otelc_set_global_tracer_provider(sdk->tp);
+    *out = sdk;
+    return OTELC_OK;
+}
+
+OTELC_API otelc_tracer_provider *otelc_sdk_tracer_provider(const otelc_sdk *sdk)
+{
+    return sdk ? sdk->tp : NULL;
+}
+
+OTELC_API otelc_tracer *otelc_sdk_get_tracer(otelc_sdk *sdk, const char *name,
+                                             const char *version)
+{
+    if (!sdk || !sdk->tp)
+        return NULL;
+    return otelc_tracer_provider_get_tracer(sdk->tp, name, version, NULL, NULL, 0);
+}
+
+OTELC_API int otelc_sdk_is_disabled(const otelc_sdk *sdk) { return sdk ? sdk->disabled : 0; }
+
+OTELC_API void otelc_sdk_get_stats(const otelc_sdk *sdk, otelc_span_processor_stats *stats)
+{
+    /* A disabled SDK has no provider, and a NULL provider gives all-zero counters. */
+    otelc_tracer_provider_get_stats(sdk ? sdk->tp : NULL, stats);
+}
+
+OTELC_API int otelc_sdk_force_flush(otelc_sdk *sdk, uint32_t timeout_ms)
+{
+    if (!sdk)
+        return OTELC_EINVAL;
+    return sdk->tp ? otelc_tracer_provider_force_flush(sdk->tp, timeout_ms) : OTELC_OK;
+}
+
+OTELC_API int otelc_sdk_shutdown(otelc_sdk *sdk, uint32_t timeout_ms)
+{
+    if (!sdk)
+        return OTELC_EINVAL;
+    if (sdk->tp)
+        return otelc_tracer_provider_shutdown(sdk->tp, timeout_ms);
+    if (sdk->shut_down)
+        return OTELC_ESHUTDOWN;
+    sdk->shut_down = 1;
+    return OTELC_OK;
+}
+
+OTELC_API void otelc_sdk_free(otelc_sdk *sdk)
+{
+    if (!sdk)
+        return;
+    if (sdk->tp) {
+        /* Unset the global only if it is still ours: someone may have installed another. */
+        otelc_tracer_provider *expected = sdk->tp;
+        atomic_compare_exchange_strong_explicit(&g_tracer_provider, &expected, NULL,
+                                                memory_order_acq_rel, memory_order_acquire);
+        otelc_tracer_provider_free(sdk->tp);
+    }
+    otelc__free(sdk);
+}
