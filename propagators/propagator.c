@@ -71,6 +71,13 @@ OTELC_API void otelc_set_global_propagator(const otelc_propagator *p)
     atomic_store_explicit(&g_global, p, memory_order_release);
 }
 
+void otelc__unset_global_propagator(const otelc_propagator *p)
+{
+    const otelc_propagator *expected = p;
+    atomic_compare_exchange_strong_explicit(&g_global, &expected, NULL, memory_order_acq_rel,
+                                            memory_order_acquire);
+}
+
 OTELC_API int otelc_propagator_inject(const otelc_propagator *p, const otelc_context *ctx,
                                       const otelc_carrier_setter *setter)
 {

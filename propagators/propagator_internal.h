@@ -13,6 +13,10 @@ struct otelc_propagator {
     void *user_data;
 };
 
+/* Restores the no-op global propagator if p is still the global one (someone may have
+ * installed another since). */
+void otelc__unset_global_propagator(const otelc_propagator *p);
+
 /* Writes 2n lowercase hex digits of in[0..n) to out (no NUL). */
 void otelc__hex_encode(char *out, const uint8_t *in, size_t n);
 /* Decodes 2n lowercase hex digits into out[0..n); -1 (out partly written) on any other

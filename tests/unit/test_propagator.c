@@ -299,6 +299,28 @@ static void test_propagator_inject_current_context(void **state)
     otelc_propagator_free(p);
 }
 
+/* otelc_sdk_init_from_env installs the OTEL_PROPAGATORS propagator as the global one, also
+ * when the SDK is disabled, and otelc_sdk_free takes it away again. */
+static void test_propagator_sdk_init_installs_global(void **state)
+{
+    (void)state;
+    const char *const *names;
+    setenv("OTEL_PROPAGATORS", "b3multi", 1);
+    setenv("OTEL_TRACES_EXPORTER", "none", 1);
+    for (int disabled = 0; disabled < 2; disabled++) {
+        if (disabled)
+            setenv("OTEL_SDK_DISABLED", "true", 1);
+        otelc_sdk *sdk = NULL;
+        assert_int_equal(otelc_sdk_init_from_env(&sdk), OTELC_OK);
+        assert_int_equal(otelc_propagator_fields(otelc_global_propagator(), &names), 4);
+        assert_string_equal(names[0], "x-b3-traceid");
+        otelc_sdk_free(sdk);
+        assert_int_equal(otelc_propagator_fields(otelc_global_propagator(), NULL), 0);
+    }
+    unsetenv("OTEL_SDK_DISABLED");
+    unsetenv("OTEL_TRACES_EXPORTER");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +336,7 @@ int main(void)
         cmocka_unit_test_teardown(test_propagator_env_alloc_failures, teardown),
         cmocka_unit_test_teardown(test_propagator_global, teardown),
         cmocka_unit_test_teardown(test_propagator_inject_current_context, teardown),
+        cmocka_unit_test_teardown(test_propagator_sdk_init_installs_global, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
