@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Span life: start (sampling, ids, parent), mutation under the limits, end, references. */
-#include <pthread.h>
 #include <sched.h>
 #include <string.h>
 
@@ -9,74 +8,7 @@
 #include "sdk/common/clock.h"
 #include "sdk/common/log_internal.h"
 #include "span_internal.h"
-
-/* ---- the per-thread cache of non-recording spans ------------------------------------- */
-
-/* Dropped spans are made and ended at a high rate on the same thread, so a small per-thread
- * free list makes them allocation-free after warm-up. */
-#define OTELC__SPAN_CACHE_MAX 64u
-
-struct span_cache {
-    struct otelc_span *head;
-    uint32_t n;
-    uint8_t registered;
-};
-
-static _Thread_local struct span_cache t_cache;
-static pthread_key_t g_cache_key;
-static pthread_once_t g_cache_once = PTHREAD_ONCE_INIT;
-
-static void cache_drain(struct span_cache *c)
-{
-    while (c->head) {
-        struct otelc_span *s = c->head;
-        c->head = s->cache_next;
-        otelc__free(s);
-    }
-    c->n = 0;
-}
-
-static void cache_thread_exit(void *p) { cache_drain(p); }
-
-static void cache_key_init(void) { pthread_key_create(&g_cache_key, cache_thread_exit); }
-
-void otelc__span_cache_trim(void) { cache_drain(&t_cache); }
-
-static struct otelc_span *nonrec_alloc(void)
-{
-    struct span_cache *c = &t_cache;
-    struct otelc_span *s = c->head;
-    if (s) {
-        c->head = s->cache_next;
-        c->n--;
-        return s;
-    }
-    s = otelc__malloc(OTELC__SPAN_HEADER_SIZE);
-    if (s)
-        s->pooled = 1;
-    return s;
-}
-
-static void nonrec_free(struct otelc_span *s)
-{
-    struct span_cache *c = &t_cache;
-    if (c->n >= OTELC__SPAN_CACHE_MAX) {
-        otelc__free(s);
-        return;
-    }
-    if (!c->registered) {
-        /* The key's destructor frees the cache when the thread exits. */
-        pthread_once(&g_cache_once, cache_key_init);
-        if (pthread_setspecific(g_cache_key, c) != 0) {
-            otelc__free(s);
-            return;
-        }
-        c->registered = 1;
-    }
-    s->cache_next = c->head;
-    c->head = s;
-    c->n++;
-}
+#include "span_pool.h"
 
 /* ---- locking and references ------------------------------------------------------------ */
 
@@ -100,13 +32,13 @@ static void span_free(struct otelc_span *s)
 {
     otelc_tracestate_free((otelc_tracestate *)s->ctx.tracestate);
     if (!s->recording) {
-        nonrec_free(s);
+        otelc__span_pool_put_small(s);
         return;
     }
     for (uint32_t i = 0; i < s->link_count; i++)
         otelc_tracestate_free((otelc_tracestate *)s->links[i].ctx.tracestate);
     otelc__arena_reset(&s->arena, NULL, 0);
-    otelc__free(s);
+    otelc__span_pool_put(s);
 }
 
 OTELC_API otelc_span *otelc_span_ref(otelc_span *s)
@@ -236,7 +168,7 @@ static void add_link_locked(struct otelc_span *s, const otelc_link *link)
 
 static otelc_span *start_nonrecording(struct otelc_tracer *t, const otelc_span_context *ctx)
 {
-    struct otelc_span *s = nonrec_alloc();
+    struct otelc_span *s = otelc__span_pool_get_small();
     if (!s) {
         OTELC__LOG_THROTTLED(OTELC_LOG_ERROR, "out of memory: span not created");
         otelc_tracestate_free((otelc_tracestate *)ctx->tracestate);
@@ -269,12 +201,11 @@ static otelc_span *start_recording(struct otelc_tracer *t, const char *name,
                                    const otelc_span_options *o, const otelc_span_context *ctx,
                                    const otelc_span *parent, const otelc_sampling_result *r)
 {
-    struct otelc_span *s = otelc__malloc(sizeof *s);
+    struct otelc_span *s = otelc__span_pool_get();
     if (!s)
         return NULL;
     atomic_init(&s->refs, 1);
     s->recording = 1;
-    s->pooled = 0;
     atomic_init(&s->ended, 0);
     atomic_flag_clear(&s->lock);
     s->ctx = *ctx;
@@ -302,7 +233,7 @@ static otelc_span *start_recording(struct otelc_tracer *t, const char *name,
     s->name = otelc__arena_strndup(&s->arena, name, strlen(name));
     if (!s->name) {
         otelc__arena_reset(&s->arena, NULL, 0);
-        otelc__free(s);
+        otelc__span_pool_put(s);
         return NULL;
     }
     /* The clock is read only for spans that record: a dropped span reads none. */

@@ -35,13 +35,12 @@ struct otelc_span {
     uint8_t recording;     /* the sampler said RECORD_ONLY or RECORD_AND_SAMPLE */
     uint8_t has_parent;
     uint8_t parent_remote;
-    uint8_t pooled;        /* a non-recording span from the per-thread cache */
     _Atomic uint8_t ended;
     atomic_flag lock;
     otelc_span_context ctx; /* ctx.tracestate is a reference owned by the span */
     uint8_t parent_span_id[8];
     struct otelc_tracer *tracer;
-    struct otelc_span *cache_next; /* link in the per-thread cache while pooled */
+    struct otelc_span *cache_next; /* link in a per-thread cache while pooled */
     /* ---- recording spans only ---- */
     uint64_t start_ns;
     uint64_t end_ns;
@@ -108,9 +107,6 @@ otelc_span *otelc__context_current_span(void);
  * process (is_remote is set; a reference to its tracestate is taken). One reference, or NULL
  * when memory runs out. */
 otelc_span *otelc__span_new_remote(const otelc_span_context *sc);
-
-/* Frees the calling thread's cache of non-recording spans (tests check leaks after it). */
-void otelc__span_cache_trim(void);
 
 /* Samplers (samplers/sampler.c): the built-in ones are called without an indirect jump. */
 void otelc__sampler_run(otelc_sampler *s, const otelc_sampling_params *p,

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "sdk/trace/span_internal.h"
+#include "sdk/trace/span_pool.h"
 
 /* One span's whole life with many attributes, an event, a link and a status, so every
  * allocation path (span object, name, arena chunks, arrays) is reached. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "proputil.h"
+#include "sdk/trace/span_pool.h"
 
 #define TID "4bf92f3577b34da6a3ce929d0e0e4736"
 #define SID "00f067aa0ba902b7"
