@@ -263,6 +263,11 @@ static void test_propagator_global(void **state)
     otelc_context *c = pu_extract(NULL, (const char *[]){"traceparent", TP00, NULL});
     assert_null(otelc_context_get_span(c));
     otelc_context_free(c);
+    otelc_http_headers none;
+    c = pu_remote_ctx(TP00);
+    pu_inject(NULL, c, &none);
+    assert_int_equal(none.count, 0);
+    otelc_context_free(c);
     otelc_propagator *p = NULL;
     assert_int_equal(otelc_propagator_tracecontext(&p), OTELC_OK);
     otelc_set_global_propagator(p);
@@ -321,6 +326,59 @@ static void test_propagator_sdk_init_installs_global(void **state)
     unsetenv("OTEL_TRACES_EXPORTER");
 }
 
+static int failing_inject(void *ud, const otelc_context *ctx, const otelc_carrier_setter *s)
+{
+    (void)ud;
+    (void)ctx;
+    (void)s;
+    return OTELC_EIO;
+}
+
+static int forgetful_extract(void *ud, const otelc_context *base, const otelc_carrier_getter *g,
+                             otelc_context **out)
+{
+    (void)ud;
+    (void)base;
+    (void)g;
+    (void)out;
+    return *(const int *)ud;
+}
+
+/* A member's error stops a composite and is returned; a member that returns OK without a
+ * context is answered with the base context (and a warning). */
+static void test_propagator_member_errors(void **state)
+{
+    (void)state;
+    static int ok = OTELC_OK, oom = OTELC_ENOMEM;
+    static const otelc_propagator_methods m = {
+        .version = OTELC_PROPAGATOR_METHODS_VERSION,
+        .inject = failing_inject,
+        .extract = forgetful_extract,
+    };
+    otelc_propagator *list[2], *c = NULL, *lone = NULL;
+    assert_int_equal(otelc_propagator_tracecontext(&list[0]), OTELC_OK);
+    assert_int_equal(otelc_propagator_new(&list[1], &m, &oom), OTELC_OK);
+    assert_int_equal(otelc_propagator_composite(&c, list, 2), OTELC_OK);
+    otelc_http_headers h;
+    otelc_http_headers_init(&h);
+    otelc_carrier_setter s = otelc_http_headers_setter(&h);
+    otelc_carrier_getter g = otelc_http_headers_getter(&h);
+    otelc_context *out = NULL;
+    assert_int_equal(otelc_propagator_inject(c, NULL, &s), OTELC_EIO);
+    assert_int_equal(otelc_propagator_extract(c, NULL, &g, &out), OTELC_ENOMEM);
+    assert_null(out);
+    assert_int_equal(otelc_propagator_new(&lone, &m, &ok), OTELC_OK);
+    tu_log_capture(OTELC_LOG_WARN);
+    assert_int_equal(otelc_propagator_extract(lone, NULL, &g, &out), OTELC_OK);
+    assert_non_null(out);
+    assert_true(tu_log_contains("no context"));
+    tu_log_release();
+    otelc_context_free(out);
+    otelc_http_headers_clear(&h);
+    otelc_propagator_free(lone);
+    otelc_propagator_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +395,7 @@ int main(void)
         cmocka_unit_test_teardown(test_propagator_global, teardown),
         cmocka_unit_test_teardown(test_propagator_inject_current_context, teardown),
         cmocka_unit_test_teardown(test_propagator_sdk_init_installs_global, teardown),
+        cmocka_unit_test_teardown(test_propagator_member_errors, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
