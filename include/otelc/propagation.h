@@ -98,8 +98,8 @@ typedef struct otelc_propagator_methods {
      */
     int (*extract)(void *user_data, const otelc_context *base, const otelc_carrier_getter *getter,
                    otelc_context **out);
-    /** The field names it reads and writes; @p *count receives their number. The array is
-     *  borrowed and lives as long as the propagator. May be NULL (no fields). */
+    /** The field names inject writes (lowercase); @p *count receives their number. The array
+     *  is borrowed and lives as long as the propagator. May be NULL (no fields). */
     const char *const *(*fields)(void *user_data, size_t *count);
     /** Frees user_data; may be NULL. */
     void (*destroy)(void *user_data);
@@ -138,8 +138,8 @@ OTELC_API int otelc_propagator_inject(const otelc_propagator *p, const otelc_con
 OTELC_API int otelc_propagator_extract(const otelc_propagator *p, const otelc_context *base,
                                        const otelc_carrier_getter *getter, otelc_context **out);
 
-/** The field names @p p uses (for carriers that must clear them first); @p *names is
- *  borrowed from @p p. @return their number. */
+/** The field names @p p writes (for a reused carrier that must clear them before an
+ *  inject); @p *names (may be NULL) is borrowed from @p p. @return their number. */
 OTELC_API size_t otelc_propagator_fields(const otelc_propagator *p, const char *const **names);
 
 /** W3C Trace Context (Level 2): the `traceparent` and `tracestate` fields. */
