@@ -2,9 +2,11 @@
 /* The W3C `baggage` header: parsing (percent-decoding, properties kept opaque, invalid members
  * skipped) and writing (percent-encoding, limits, whole members only). */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "baggage_internal.h"
+#include "propagator_internal.h"
 #include "sdk/common/log_internal.h"
 
 static int is_ows(char c) { return c == ' ' || c == '\t'; }
@@ -19,27 +21,26 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
+/* Character classes, as masks for otelc__in_class(). */
+/* tchar (RFC 7230): ALPHA, DIGIT and !#$%&'*+-.^_`|~ */
+static const uint32_t token_mask[4] = {0x00000000, 0x03ff6cfa, 0xc7fffffe, 0x57ffffff};
+/* baggage-octet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E, i.e. printable ASCII but
+ * space, '"', ',', ';' and '\'. */
+static const uint32_t octet_mask[4] = {0x00000000, 0xf7ffeffa, 0xefffffff, 0x7fffffff};
+/* The octets written as they are: baggage-octet without '%', which starts an escape. */
+static const uint32_t plain_mask[4] = {0x00000000, 0xf7ffefda, 0xefffffff, 0x7fffffff};
+
 int otelc__baggage_is_token(const char *s, size_t n)
 {
-    static const char extra[] = "!#$%&'*+-.^_`|~";
     if (n == 0)
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 (c != '\0' && strchr(extra, c) != NULL);
-        if (!ok)
+    for (size_t i = 0; i < n; i++)
+        if (!otelc__in_class(token_mask, (unsigned char)s[i]))
             return 0;
-    }
     return 1;
 }
 
-int otelc__baggage_is_octet(unsigned char c)
-{
-    /* %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E: printable ASCII but space, '"', ',',
-     * ';' and '\'. */
-    return c >= 0x21 && c <= 0x7e && c != '"' && c != ',' && c != ';' && c != '\\';
-}
+int otelc__baggage_is_octet(unsigned char c) { return otelc__in_class(octet_mask, c); }
 
 /* A value: baggage-octets whose escapes are complete and do not decode to NUL (values are
  * C strings in the API). */
@@ -200,7 +201,7 @@ OTELC_API int otelc_baggage_from_header(otelc_baggage **out, const char *header,
 
 /* ---- writing --------------------------------------------------------------------------- */
 
-static int needs_escape(unsigned char c) { return c == '%' || !otelc__baggage_is_octet(c); }
+static int needs_escape(unsigned char c) { return !otelc__in_class(plain_mask, c); }
 
 static size_t encoded_len(const char *v, size_t n)
 {

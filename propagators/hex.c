@@ -17,24 +17,25 @@ void otelc__hex_encode(char *out, const uint8_t *in, size_t n)
     }
 }
 
-static int nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
+/* Each lowercase hex digit's value plus one; every other byte, upper-case digits included,
+ * is 0. A table keeps the per-character cost to one load on the extract path. */
+static const uint8_t hexval1[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+    ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+    ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
 
 int otelc__hex_decode(const char *in, size_t n, uint8_t *out)
 {
+    const unsigned char *p = (const unsigned char *)in;
+    unsigned bad = 0;
     for (size_t i = 0; i < n; i++) {
-        int hi = nibble(in[2 * i]), lo = nibble(in[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
+        unsigned hi = hexval1[p[2 * i]], lo = hexval1[p[2 * i + 1]];
+        /* Checked once at the end: no branch per byte. */
+        bad |= (hi == 0) | (lo == 0);
+        out[i] = (uint8_t)((hi - 1) << 4 | (lo - 1));
     }
-    return 0;
+    return bad ? -1 : 0;
 }
 
 int otelc__all_zero(const uint8_t *p, size_t n)

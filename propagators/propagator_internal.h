@@ -64,6 +64,13 @@ char *otelc__field_block(const char *name, const char *value, size_t len, size_t
 /* Makes room for one more element in *items (count used of *cap); OTELC_OK or ENOMEM. */
 int otelc__grow_array(void **items, size_t *cap, size_t count, size_t elem);
 
+/* 1 when c is in the ASCII character class mask (bit c of word c / 32): one test per byte
+ * on the parsing paths. */
+static inline int otelc__in_class(const uint32_t mask[4], unsigned char c)
+{
+    return c < 128 && (mask[c >> 5] >> (c & 31) & 1u);
+}
+
 /* Case-insensitive ASCII comparison of a[0..alen) with the NUL-terminated b. */
 int otelc__name_equal(const char *a, size_t alen, const char *b);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "otelc/common.h"
+#include "propagator_internal.h"
 #include "sdk/common/alloc.h"
 
 struct otelc_tracestate {
@@ -26,17 +27,20 @@ struct member {
 static int is_ows(char c) { return c == ' ' || c == '\t'; }
 static int is_lcalpha_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
+/* Character classes, as masks for otelc__in_class(): the key characters [a-z0-9_*-/@], and the
+ * value characters, printable ASCII (space included) but ',' and '='. */
+static const uint32_t key_mask[4] = {0x00000000, 0x03ffa400, 0x80000001, 0x07fffffe};
+static const uint32_t value_mask[4] = {0x00000000, 0xdfffefff, 0xffffffff, 0x7fffffff};
+
 /* Level 2 key: a lowercase letter or digit, then up to 255 of [a-z0-9_*-/@]. Level 2 folded
  * the Level 1 multi-tenant form (one '@') into this plain character class. */
 static int valid_key(const char *k, size_t n)
 {
     if (n == 0 || n > OTELC__TRACESTATE_MAX_KEY || !is_lcalpha_digit(k[0]))
         return 0;
-    for (size_t i = 1; i < n; i++) {
-        char c = k[i];
-        if (!is_lcalpha_digit(c) && c != '_' && c != '-' && c != '*' && c != '/' && c != '@')
+    for (size_t i = 1; i < n; i++)
+        if (!otelc__in_class(key_mask, (unsigned char)k[i]))
             return 0;
-    }
     return 1;
 }
 
@@ -46,8 +50,7 @@ static int valid_value(const char *v, size_t n)
     if (n == 0 || n > OTELC__TRACESTATE_MAX_VALUE || v[n - 1] == ' ')
         return 0;
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e || v[i] == ',' ||
-            v[i] == '=')
+        if (!otelc__in_class(value_mask, (unsigned char)v[i]))
             return 0;
     return 1;
 }

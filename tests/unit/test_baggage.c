@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "propagators/baggage_internal.h"
 #include "proputil.h"
 
 static int teardown(void **state)
@@ -133,6 +134,23 @@ static void test_baggage_alloc_failures(void **state)
     tu_alloc_uninstall();
     assert_null(b);
     otelc_baggage_free(a);
+}
+
+/* The character classes: keys are RFC 7230 tokens; values are W3C baggage-octets. */
+static void test_baggage_character_classes(void **state)
+{
+    (void)state;
+    const char *tchar_extra = "!#$%&'*+-.^_`|~";
+    for (int c = 0; c < 256; c++) {
+        char ch = (char)c;
+        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        int token = alnum || (c != 0 && strchr(tchar_extra, c) != NULL);
+        int octet = c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) ||
+                    (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
+        assert_int_equal(otelc__baggage_is_token(&ch, 1), token);
+        assert_int_equal(otelc__baggage_is_octet((unsigned char)c), octet);
+    }
+    assert_false(otelc__baggage_is_token("", 0));
 }
 
 /* ---- the header: parsing --------------------------------------------------------------- */
@@ -357,6 +375,7 @@ int main(void)
         cmocka_unit_test_teardown(test_baggage_iterate, teardown),
         cmocka_unit_test_teardown(test_baggage_set_validates, teardown),
         cmocka_unit_test_teardown(test_baggage_alloc_failures, teardown),
+        cmocka_unit_test_teardown(test_baggage_character_classes, teardown),
         cmocka_unit_test_teardown(test_baggage_header_whitespace, teardown),
         cmocka_unit_test_teardown(test_baggage_header_percent_decoding, teardown),
         cmocka_unit_test_teardown(test_baggage_header_invalid_members_skipped, teardown),
