@@ -9,6 +9,7 @@
 #include "otelc/trace.h"
 #include "sdk/common/arena.h"
 #include "sdk/common/attrs.h"
+#include "sdk/common/fork.h"
 
 struct otelc__event {
     const char *name;
@@ -82,6 +83,7 @@ struct otelc_tracer_provider {
     _Atomic int shut_down;
     pthread_mutex_t mu; /* guards tracers and shutdown */
     struct otelc_tracer *tracers;
+    struct otelc__fork_hooks fork; /* the child gets its own process.pid */
 };
 
 /* Frees a tracer (provider.c calls it when the provider goes). */
