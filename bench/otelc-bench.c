@@ -10,6 +10,8 @@ static const struct cli_command commands[] = {
      bench_span_main},
     {"batch", "spans through the batch processor: ns per span, spans/s, drops",
      bench_batch_main},
+    {"propagation", "ns per extract and inject: traceparent, 10-member tracestate and baggage",
+     bench_propagation_main},
 };
 
 static void usage(FILE *f)

@@ -16,7 +16,9 @@
  * default): `OTEL_SDK_DISABLED`, `OTEL_LOG_LEVEL`, `OTEL_SERVICE_NAME`,
  * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_EXPORTER` (`console`, `none`),
  * `OTEL_TRACES_SAMPLER` (`always_on`, `always_off`, `parentbased_always_on`,
- * `parentbased_always_off`), the span limit variables (see ::otelc_span_limits).
+ * `parentbased_always_off`), the span limit variables (see ::otelc_span_limits), and
+ * `OTEL_PROPAGATORS` (see otelc_propagators_from_env(); installed as the global propagator,
+ * also when the SDK is disabled, so a disabled service still passes context on).
  *
  * `OTEL_TRACES_EXPORTER` is a comma-separated list (case-insensitive, duplicates ignored).
  * The specification's default, `otlp`, is not in this build yet: when the variable is unset,

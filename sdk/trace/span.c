@@ -189,6 +189,17 @@ static otelc_span *start_nonrecording(struct otelc_tracer *t, const otelc_span_c
     return s;
 }
 
+otelc_span *otelc__span_new_remote(const otelc_span_context *sc)
+{
+    /* A remote parent has no tracer: it never records, so nothing reaches the paths that
+     * read s->tracer (mutators and end check `recording` first; the scope and resource
+     * readers check for NULL). */
+    otelc_span_context ctx = *sc;
+    ctx.is_remote = 1;
+    ctx.tracestate = otelc_tracestate_ref(sc->tracestate);
+    return start_nonrecording(NULL, &ctx);
+}
+
 static otelc_span *start_recording(struct otelc_tracer *t, const char *name,
                                    const otelc_span_options *o, const otelc_span_context *ctx,
                                    const otelc_span *parent, const otelc_sampling_result *r)

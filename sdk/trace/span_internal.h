@@ -105,6 +105,11 @@ uint32_t otelc__id_generator_flags(const otelc_id_generator *g);
 /* Context (context.c): the span of the calling thread's current context, borrowed. */
 otelc_span *otelc__context_current_span(void);
 
+/* A non-recording span with no tracer that wraps a span context extracted from another
+ * process (is_remote is set; a reference to its tracestate is taken). One reference, or NULL
+ * when memory runs out. */
+otelc_span *otelc__span_new_remote(const otelc_span_context *sc);
+
 /* Samplers (samplers/sampler.c): the built-in ones are called without an indirect jump. */
 void otelc__sampler_run(otelc_sampler *s, const otelc_sampling_params *p,
                         otelc_sampling_result *r);
