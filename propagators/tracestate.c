@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "otelc/common.h"
+#include "propagator_internal.h"
 #include "sdk/common/alloc.h"
 
 struct otelc_tracestate {
@@ -26,21 +27,21 @@ struct member {
 static int is_ows(char c) { return c == ' ' || c == '\t'; }
 static int is_lcalpha_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
-/* Level 2 key: a lowercase letter or digit, then up to 255 of [a-z0-9_*-/@], at most one '@'
- * (the multi-tenant separator). */
+/* Character classes, as masks for otelc__in_class(): the key characters [a-z0-9_*-/@], and the
+ * value characters, printable ASCII (space included) but ',' and '='. */
+static const uint32_t key_mask[4] = {0x00000000, 0x03ffa400, 0x80000001, 0x07fffffe};
+static const uint32_t value_mask[4] = {0x00000000, 0xdfffefff, 0xffffffff, 0x7fffffff};
+
+/* Level 2 key: a lowercase letter or digit, then up to 255 of [a-z0-9_*-/@]. Level 2 folded
+ * the Level 1 multi-tenant form (one '@') into this plain character class. */
 static int valid_key(const char *k, size_t n)
 {
     if (n == 0 || n > OTELC__TRACESTATE_MAX_KEY || !is_lcalpha_digit(k[0]))
         return 0;
-    int ats = 0;
-    for (size_t i = 1; i < n; i++) {
-        char c = k[i];
-        if (c == '@')
-            ats++;
-        else if (!is_lcalpha_digit(c) && c != '_' && c != '-' && c != '*' && c != '/')
+    for (size_t i = 1; i < n; i++)
+        if (!otelc__in_class(key_mask, (unsigned char)k[i]))
             return 0;
-    }
-    return ats <= 1;
+    return 1;
 }
 
 /* Value: 1 to 256 printable ASCII characters other than ',' and '=', not ending in a space. */
@@ -49,8 +50,7 @@ static int valid_value(const char *v, size_t n)
     if (n == 0 || n > OTELC__TRACESTATE_MAX_VALUE || v[n - 1] == ' ')
         return 0;
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e || v[i] == ',' ||
-            v[i] == '=')
+        if (!otelc__in_class(value_mask, (unsigned char)v[i]))
             return 0;
     return 1;
 }
@@ -68,12 +68,12 @@ static int parse_member(const char *s, size_t n, struct member *m)
     return valid_key(m->key, m->key_len) && valid_value(m->value, m->value_len);
 }
 
-/* Splits h[0..len) into members, dropping optional whitespace and empty members, and checks
- * every rule. Returns the number of members, or -1 when the header is invalid. */
+/* Splits h[0..len) into members after the count already in m, dropping optional whitespace
+ * and empty members, and checks every rule (duplicates are checked across parts too). Returns
+ * the new number of members, or -1 when the header is invalid. */
 static int parse_members(const char *h, size_t len,
-                         struct member m[OTELC__TRACESTATE_MAX_MEMBERS])
+                         struct member m[OTELC__TRACESTATE_MAX_MEMBERS], int count)
 {
-    int count = 0;
     const char *p = h;
     const char *end = h + len;
     for (;;) {
@@ -100,14 +100,9 @@ static int parse_members(const char *h, size_t len,
     }
 }
 
-OTELC_API int otelc_tracestate_new(otelc_tracestate **out, const char *header, size_t len)
+/* Builds the normalised tracestate of m[0..count): NULL for none. */
+static int build(otelc_tracestate **out, const struct member *m, int count)
 {
-    struct member m[OTELC__TRACESTATE_MAX_MEMBERS];
-    if (!out || (!header && len > 0))
-        return OTELC_EINVAL;
-    int count = header ? parse_members(header, len, m) : 0;
-    if (count < 0)
-        return OTELC_EPARSE;
     if (count == 0) {
         /* NULL is the empty tracestate everywhere in the API. */
         *out = NULL;
@@ -125,13 +120,37 @@ OTELC_API int otelc_tracestate_new(otelc_tracestate **out, const char *header, s
     for (int i = 0; i < count; i++) {
         if (i > 0)
             *w++ = ',';
-        /* Key and value are contiguous in the input: "key=value". */
-        memcpy(w, m[i].key, m[i].key_len + 1 + m[i].value_len);
-        w += m[i].key_len + 1 + m[i].value_len;
+        memcpy(w, m[i].key, m[i].key_len);
+        w += m[i].key_len;
+        *w++ = '=';
+        memcpy(w, m[i].value, m[i].value_len);
+        w += m[i].value_len;
     }
     *w = '\0';
     *out = ts;
     return OTELC_OK;
+}
+
+int otelc__tracestate_from_parts(otelc_tracestate **out, const char *const *parts,
+                                 const size_t *lens, size_t n)
+{
+    struct member m[OTELC__TRACESTATE_MAX_MEMBERS];
+    int count = 0;
+    for (size_t i = 0; i < n; i++) {
+        count = parse_members(parts[i], lens[i], m, count);
+        if (count < 0)
+            return OTELC_EPARSE;
+    }
+    return build(out, m, count);
+}
+
+OTELC_API int otelc_tracestate_new(otelc_tracestate **out, const char *header, size_t len)
+{
+    if (!out || (!header && len > 0))
+        return OTELC_EINVAL;
+    if (!header)
+        header = "";
+    return otelc__tracestate_from_parts(out, &header, &len, 1);
 }
 
 OTELC_API const char *otelc_tracestate_header(const otelc_tracestate *ts)
@@ -176,59 +195,151 @@ int otelc__tracestate_iter(const otelc_tracestate *ts,
     return 0;
 }
 
-/* Writes the members of ts other than `skip` to w (when non-NULL), at most max of them,
- * separated by commas and preceded by one when lead is set; returns the bytes they take. */
-static size_t copy_others(const struct otelc_tracestate *ts, const char *skip, size_t skip_len,
-                          int max, int lead, char *w)
+/* ---- Level 2 mutation: every change builds a new value ------------------------------------ */
+
+/* Splits a validated tracestate into its members; returns their number. */
+static int split(const otelc_tracestate *ts, struct member m[OTELC__TRACESTATE_MAX_MEMBERS])
 {
-    size_t total = 0;
-    int kept = 0;
+    int count = 0;
+    if (!ts)
+        return 0;
     const char *p = ts->header;
     const char *end = p + ts->len;
-    while (p < end && kept < max) {
+    while (p < end && count < OTELC__TRACESTATE_MAX_MEMBERS) {
         const char *comma = memchr(p, ',', (size_t)(end - p));
         const char *next = comma ? comma : end;
-        size_t n = (size_t)(next - p);
-        int same = n > skip_len && p[skip_len] == '=' && memcmp(p, skip, skip_len) == 0;
-        if (!same) {
-            if (lead || kept > 0) {
-                if (w)
-                    w[total] = ',';
-                total++;
-            }
-            if (w)
-                memcpy(w + total, p, n);
-            total += n;
-            kept++;
-        }
+        const char *eq = memchr(p, '=', (size_t)(next - p));
+        m[count].key = p;
+        m[count].key_len = (size_t)(eq - p);
+        m[count].value = eq + 1;
+        m[count].value_len = (size_t)(next - eq - 1);
+        count++;
         p = next + 1;
     }
-    return total;
+    return count;
+}
+
+static int find(const struct member *m, int count, const char *key, size_t klen)
+{
+    for (int i = 0; i < count; i++)
+        if (m[i].key_len == klen && memcmp(m[i].key, key, klen) == 0)
+            return i;
+    return -1;
+}
+
+OTELC_API size_t otelc_tracestate_count(const otelc_tracestate *ts)
+{
+    struct member m[OTELC__TRACESTATE_MAX_MEMBERS];
+    return (size_t)split(ts, m);
+}
+
+OTELC_API int otelc_tracestate_get(const otelc_tracestate *ts, const char *key,
+                                   const char **value, size_t *len)
+{
+    struct member m[OTELC__TRACESTATE_MAX_MEMBERS];
+    if (!key || !value || !len)
+        return OTELC_EINVAL;
+    int count = split(ts, m);
+    int i = find(m, count, key, strlen(key));
+    if (i < 0)
+        return OTELC_ENOTFOUND;
+    *value = m[i].value;
+    *len = m[i].value_len;
+    return OTELC_OK;
 }
 
 int otelc__tracestate_with(const otelc_tracestate *ts, const char *key, size_t klen,
                            const char *value, size_t vlen, otelc_tracestate **out)
 {
+    struct member old[OTELC__TRACESTATE_MAX_MEMBERS], m[OTELC__TRACESTATE_MAX_MEMBERS];
     if (!key || !valid_key(key, klen) || (value && !valid_value(value, vlen)))
         return OTELC_EINVAL;
-    /* The new member takes one of the slots, so at most MAX - 1 others are kept. */
-    int max_others = value ? OTELC__TRACESTATE_MAX_MEMBERS - 1 : OTELC__TRACESTATE_MAX_MEMBERS;
-    int lead = value != NULL;
-    size_t first = value ? klen + 1 + vlen : 0;
-    size_t others = ts ? copy_others(ts, key, klen, max_others, lead, NULL) : 0;
-    struct otelc_tracestate *n = otelc__malloc(sizeof *n + first + others + 1);
-    if (!n)
+    /* The updated entry goes first; the old one is dropped; the right-most falls off when
+     * there would be more than 32. */
+    int n = 0;
+    if (value)
+        m[n++] = (struct member){key, klen, value, vlen};
+    int count = split(ts, old);
+    for (int i = 0; i < count && n < OTELC__TRACESTATE_MAX_MEMBERS; i++)
+        if (old[i].key_len != klen || memcmp(old[i].key, key, klen) != 0)
+            m[n++] = old[i];
+    if (n > 0)
+        return build(out, m, n);
+    /* Nothing left: a real empty value, since a sampler's NULL means "the parent's". */
+    struct otelc_tracestate *empty = otelc__malloc(sizeof *empty + 1);
+    if (!empty)
         return OTELC_ENOMEM;
-    atomic_init(&n->refs, 1);
-    n->len = (uint32_t)(first + others);
-    if (value) {
-        memcpy(n->header, key, klen);
-        n->header[klen] = '=';
-        memcpy(n->header + klen + 1, value, vlen);
-    }
-    if (ts)
-        copy_others(ts, key, klen, max_others, lead, n->header + first);
-    n->header[first + others] = '\0';
-    *out = n;
+    atomic_init(&empty->refs, 1);
+    empty->len = 0;
+    empty->header[0] = '\0';
+    *out = empty;
     return OTELC_OK;
+}
+
+OTELC_API int otelc_tracestate_set(otelc_tracestate **out, const otelc_tracestate *ts,
+                                   const char *key, const char *value)
+{
+    if (!out || !key || !value)
+        return OTELC_EINVAL;
+    return otelc__tracestate_with(ts, key, strlen(key), value, strlen(value), out);
+}
+
+OTELC_API int otelc_tracestate_delete(otelc_tracestate **out, const otelc_tracestate *ts,
+                                      const char *key)
+{
+    struct member m[OTELC__TRACESTATE_MAX_MEMBERS];
+    if (!out || !key)
+        return OTELC_EINVAL;
+    int count = split(ts, m);
+    int i = find(m, count, key, strlen(key));
+    if (i < 0) {
+        *out = otelc_tracestate_ref(ts);
+        return OTELC_OK;
+    }
+    memmove(&m[i], &m[i + 1], (size_t)(count - i - 1) * sizeof m[0]);
+    return build(out, m, count - 1);
+}
+
+/* ---- propagation: the truncation the W3C recommendation orders ----------------------------- */
+
+size_t otelc__tracestate_write(const otelc_tracestate *ts, char *buf, size_t cap)
+{
+    struct member m[OTELC__TRACESTATE_MAX_MEMBERS];
+    uint8_t keep[OTELC__TRACESTATE_MAX_MEMBERS];
+    if (cap == 0)
+        return 0;
+    buf[0] = '\0';
+    int count = split(ts, m);
+    if (count == 0)
+        return 0;
+    size_t limit = cap - 1 < OTELC__TRACESTATE_PROPAGATE_MAX ? cap - 1
+                                                               : OTELC__TRACESTATE_PROPAGATE_MAX;
+    size_t total = ts->len;
+    int kept = count;
+    memset(keep, 1, sizeof keep);
+    /* First entries longer than 128 characters go, right-most first; then any entry, from
+     * the right, until the header fits. */
+    for (int pass = 0; pass < 2 && total > limit; pass++) {
+        for (int i = count - 1; i >= 0 && total > limit; i--) {
+            size_t mlen = m[i].key_len + 1 + m[i].value_len;
+            if (!keep[i] || (pass == 0 && mlen <= OTELC__TRACESTATE_LONG_ENTRY))
+                continue;
+            keep[i] = 0;
+            kept--;
+            total -= mlen + (kept > 0 ? 1 : 0);
+        }
+    }
+    if (kept == 0)
+        return 0;
+    char *w = buf;
+    for (int i = 0; i < count; i++) {
+        if (!keep[i])
+            continue;
+        if (w != buf)
+            *w++ = ',';
+        memcpy(w, m[i].key, m[i].key_len + 1 + m[i].value_len);
+        w += m[i].key_len + 1 + m[i].value_len;
+    }
+    *w = '\0';
+    return (size_t)(w - buf);
 }

@@ -12,6 +12,23 @@
 #define OTELC__TRACESTATE_MAX_VALUE 256
 #define OTELC__TRACESTATE_MAX_MEMBERS 32
 
+/* A propagated tracestate keeps at least this many characters (the W3C minimum); longer ones
+ * are truncated, entries over OTELC__TRACESTATE_LONG_ENTRY characters going first. */
+#define OTELC__TRACESTATE_PROPAGATE_MAX 512
+#define OTELC__TRACESTATE_LONG_ENTRY 128
+
+/* Parses the n header values parts[i] (lens[i] bytes each) as one joined header, the way
+ * repeated `tracestate` fields combine. OTELC_OK (*out NULL when empty), OTELC_EPARSE (any
+ * invalid member, more than 32 members, a duplicated key) or OTELC_ENOMEM. */
+int otelc__tracestate_from_parts(otelc_tracestate **out, const char *const *parts,
+                                 const size_t *lens, size_t n);
+
+/* Writes ts as a header value into buf (NUL-terminated), truncated to fit both cap - 1 and
+ * OTELC__TRACESTATE_PROPAGATE_MAX characters by the W3C order: entries longer than 128
+ * characters are removed first, right-most first, then entries from the right. Whole entries
+ * only. Returns the length written (0 for NULL or when nothing fits). */
+size_t otelc__tracestate_write(const otelc_tracestate *ts, char *buf, size_t cap);
+
 /* Calls fn(key, klen, value, vlen, ud) for each member of ts, left to right (the most recent
  * vendor first). The strings are not NUL-terminated and are borrowed from ts. Stops at and
  * returns the first non-zero result of fn; returns 0 otherwise, and for NULL (empty). */

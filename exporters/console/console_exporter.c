@@ -21,6 +21,27 @@ struct console_exporter {
     struct otelc__buf line; /* reused between exports (never called concurrently) */
 };
 
+/* Writes one line with one write(2) where the stream has a descriptor, so lines of processes
+ * sharing a pipe or an O_APPEND file never interleave (pipes keep writes of up to PIPE_BUF
+ * bytes whole). Streams without one (fmemopen) go through stdio. Returns 0 or an errno. */
+static int write_line(FILE *f, const char *p, size_t len)
+{
+    int fd = fileno(f);
+    if (fd < 0)
+        return fwrite(p, 1, len, f) == len ? 0 : (errno ? errno : EIO);
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
 static int console_export(void *user_data, otelc_span *const *spans, size_t n, uint64_t deadline)
 {
     struct console_exporter *c = user_data;
@@ -28,16 +49,19 @@ static int console_export(void *user_data, otelc_span *const *spans, size_t n, u
 
     if (!c->stream)
         return OTELC_ESHUTDOWN;
+    /* What the program itself buffered on the stream goes out before our lines. */
+    if (fflush(c->stream) != 0) {
+        err = errno;
+        rc = OTELC_EIO;
+    }
     for (size_t i = 0; i < n && rc == OTELC_OK; i++) {
         otelc__buf_reset(&c->line);
         rc = otelc__otlp_json_encode_spans(&c->line, &spans[i], 1);
         otelc__buf_append_char(&c->line, '\n');
         if (rc == OTELC_OK)
             rc = otelc__buf_status(&c->line);
-        if (rc == OTELC_OK && fwrite(c->line.data, 1, c->line.len, c->stream) != c->line.len) {
-            err = errno;
+        if (rc == OTELC_OK && (err = write_line(c->stream, c->line.data, c->line.len)) != 0)
             rc = OTELC_EIO;
-        }
     }
     /* Flush what was written even after a failure, so no half batch lingers in the stream. */
     if (fflush(c->stream) != 0 && rc == OTELC_OK) {

@@ -4,12 +4,15 @@
 #define OTELC_OTELC_H
 
 #include "attr.h"
+#include "baggage.h"
+#include "carriers.h"
 #include "common.h"
 #include "context.h"
 #include "exporters.h"
 #include "id_generator.h"
 #include "log.h"
 #include "processor.h"
+#include "propagation.h"
 #include "resource.h"
 #include "sampler.h"
 #include "sdk.h"

@@ -45,7 +45,8 @@ OTELC_API int otelc_resource_merge(otelc_resource **out, const otelc_resource *o
 
 /**
  * The SDK default resource: `telemetry.sdk.name=otelc`, `telemetry.sdk.language=c`,
- * `telemetry.sdk.version`, `service.name=unknown_service:<executable>`, then the attributes of
+ * `telemetry.sdk.version`, `service.name=unknown_service:<executable>`, `process.pid` (replaced
+ * by the child's pid after fork() in providers built on it), then the attributes of
  * `OTEL_RESOURCE_ATTRIBUTES` (a comma-separated, percent-encoded `key=value` list; a decoding
  * error discards the whole variable with one warning), then `OTEL_SERVICE_NAME`, which wins
  * over a `service.name` in `OTEL_RESOURCE_ATTRIBUTES`.

@@ -19,7 +19,9 @@
  * (the default), `parentbased_always_off`, `parentbased_traceidratio`, `otelc_rules`,
  * `otelc_ratelimited`) with `OTEL_TRACES_SAMPLER_ARG` (the ratio, default 1; the rule string,
  * see otelc_sampler_rules_parse(); or the traces per second, default 100; docs/sampling.md),
- * the span limit variables (see ::otelc_span_limits).
+ * the span limit variables (see ::otelc_span_limits), and
+ * `OTEL_PROPAGATORS` (see otelc_propagators_from_env(); installed as the global propagator,
+ * also when the SDK is disabled, so a disabled service still passes context on).
  *
  * `OTEL_TRACES_EXPORTER` is a comma-separated list (case-insensitive, duplicates ignored).
  * The specification's default, `otlp`, is not in this build yet: when the variable is unset,

@@ -49,6 +49,37 @@ OTELC_API int otelc_span_context_is_sampled(const otelc_span_context *sc);
 OTELC_API int otelc_tracestate_new(otelc_tracestate **out, const char *header, size_t len);
 /** The header form of @p ts ("" for NULL); borrowed, valid while @p ts lives. */
 OTELC_API const char *otelc_tracestate_header(const otelc_tracestate *ts);
+/** Number of members (0 for NULL). */
+OTELC_API size_t otelc_tracestate_count(const otelc_tracestate *ts);
+
+/**
+ * Finds the value of @p key (NUL-terminated). @p *value (not NUL-terminated) and @p *len are
+ * borrowed from @p ts and valid while it lives.
+ * @return ::OTELC_OK, ::OTELC_ENOTFOUND, ::OTELC_EINVAL (key, value or len NULL).
+ */
+OTELC_API int otelc_tracestate_get(const otelc_tracestate *ts, const char *key,
+                                   const char **value, size_t *len);
+
+/**
+ * A new tracestate equal to @p ts (NULL: empty) with @p key set to @p value and moved to the
+ * front (the W3C rule for a vendor that updates its entry). An earlier entry of @p key is
+ * removed, never duplicated; when the result would pass 32 members, the right-most is
+ * dropped. @p ts is not changed. Key and value are copied and must follow the Level 2
+ * grammar. @p *out receives a new reference.
+ * @return ::OTELC_OK, ::OTELC_EINVAL (a NULL argument, an invalid key or value),
+ * ::OTELC_ENOMEM.
+ */
+OTELC_API int otelc_tracestate_set(otelc_tracestate **out, const otelc_tracestate *ts,
+                                   const char *key, const char *value);
+
+/**
+ * A new tracestate equal to @p ts without @p key (an absent key gives a new reference to
+ * @p ts; an empty result is NULL).
+ * @return ::OTELC_OK, ::OTELC_EINVAL (out or key NULL), ::OTELC_ENOMEM.
+ */
+OTELC_API int otelc_tracestate_delete(otelc_tracestate **out, const otelc_tracestate *ts,
+                                      const char *key);
+
 /** Takes a new reference (NULL-safe); returns @p ts. */
 OTELC_API otelc_tracestate *otelc_tracestate_ref(const otelc_tracestate *ts);
 /** Releases a reference; NULL is a no-op. */

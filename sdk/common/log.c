@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The SDK's diagnostic log: a threshold from OTEL_LOG_LEVEL, a swappable handler, throttling. */
+#include "sdk/common/tls.h"
 #include "log_internal.h"
 
 #include <errno.h>
@@ -34,10 +35,10 @@ static _Atomic uint64_t g_throttle_ns = OTELC__LOG_THROTTLE_NS;
 /* While a thread reads OTEL_LOG_LEVEL, the threshold its own messages are judged by: the
  * default, which is what a bad value leads to, so the warning about it is not lost. Other
  * threads keep the old threshold, or wait in pthread_once() on the first read. */
-static _Thread_local int tl_parse_threshold = LEVEL_UNSET;
+static OTELC__TLS int tl_parse_threshold = LEVEL_UNSET;
 /* Set while this thread runs a handler. A handler that logs (directly or through an otelc
  * call) would otherwise recurse without end, and it would also wait on its own lock. */
-static _Thread_local int tl_in_handler;
+static OTELC__TLS int tl_in_handler;
 
 static const char *const g_level_names[] = {"debug", "info", "warn", "error", "none", "warning",
                                             NULL};

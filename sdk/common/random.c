@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Per-thread random numbers for ids and sampling, reseeded after fork(). */
+#include "sdk/common/tls.h"
 #include "random.h"
 
 #include <errno.h>
@@ -13,17 +14,12 @@
 
 /* Bumped in the child after fork(): a thread whose seed generation differs reseeds, so a
  * child never replays the ids its parent is about to make. */
-static _Atomic uint32_t g_seed_gen = 1;
+_Atomic uint32_t otelc__seed_gen = 1;
 static pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
 
-struct rng {
-    uint64_t state;
-    uint32_t gen;
-};
+OTELC__TLS struct otelc__rng otelc__rng_tls;
 
-static _Thread_local struct rng t_rng;
-
-void otelc__random_after_fork(void) { atomic_fetch_add_explicit(&g_seed_gen, 1, memory_order_relaxed); }
+void otelc__random_after_fork(void) { atomic_fetch_add_explicit(&otelc__seed_gen, 1, memory_order_relaxed); }
 
 static void register_atfork(void) { pthread_atfork(NULL, NULL, otelc__random_after_fork); }
 
@@ -79,24 +75,11 @@ void otelc__os_random(void *buf, size_t len)
     }
 }
 
-static void reseed(struct rng *r, uint32_t gen)
+void otelc__rng_reseed(struct otelc__rng *r, uint32_t gen)
 {
     pthread_once(&g_atfork_once, register_atfork);
     uint64_t seed;
     otelc__os_random(&seed, sizeof seed);
     r->state = seed;
     r->gen = gen;
-}
-
-uint64_t otelc__rand64(void)
-{
-    struct rng *r = &t_rng;
-    uint32_t gen = atomic_load_explicit(&g_seed_gen, memory_order_relaxed);
-    if (__builtin_expect(r->gen != gen, 0))
-        reseed(r, gen);
-    /* wyrand: one multiply per 64 bits, passes BigCrush and PractRand. */
-    r->state += 0xa0761d6478bd642full;
-    __extension__ typedef unsigned __int128 u128;
-    u128 t = (u128)r->state * (r->state ^ 0xe7037ed1a0b428dbull);
-    return (uint64_t)(t >> 64) ^ (uint64_t)t;
 }

@@ -175,6 +175,12 @@ static int resource_set_sdk_defaults(struct otelc_resource *r)
         rc = resource_set_str(r, "telemetry.sdk.version", version, sizeof version - 1);
     if (rc == OTELC_OK)
         rc = resource_set_str(r, "service.name", service, service_len);
+    if (rc == OTELC_OK) {
+        /* The process detector's pid: after fork() the provider replaces it with the child's
+         * (see provider.c), so every process's spans say which process made them. */
+        otelc_value pid = otelc_value_int((int64_t)getpid());
+        rc = resource_set(r, "process.pid", &pid);
+    }
     return rc;
 }
 

@@ -5,7 +5,9 @@
 #include <strings.h>
 
 #include "otelc/exporters.h"
+#include "otelc/propagation.h"
 #include "otelc/sdk.h"
+#include "propagators/propagator_internal.h"
 #include "samplers/sampler_internal.h"
 #include "sdk/common/alloc.h"
 #include "sdk/common/env.h"
@@ -13,6 +15,7 @@
 
 struct otelc_sdk {
     otelc_tracer_provider *tp; /* NULL when disabled */
+    otelc_propagator *propagator; /* from OTEL_PROPAGATORS; installed as the global one */
     int disabled;
     int shut_down;             /* only tracked for a disabled SDK; the provider tracks its own */
 };
@@ -231,17 +234,25 @@ OTELC_API int otelc_sdk_init_from_env(otelc_sdk **out)
     struct otelc_sdk *sdk = otelc__calloc(1, sizeof *sdk);
     if (!sdk)
         return OTELC_ENOMEM;
-    if (otelc__env_bool("OTEL_SDK_DISABLED", 0)) {
-        sdk->disabled = 1;
-        *out = sdk;
-        return OTELC_OK;
-    }
-    int rc = build_provider(&sdk->tp);
+    /* Propagation works even when the SDK is disabled, so that a disabled service still
+     * passes the context it received on to the services it calls. */
+    int rc = otelc_propagators_from_env(&sdk->propagator);
     if (rc != OTELC_OK) {
         otelc__free(sdk);
         return rc;
     }
-    otelc_set_global_tracer_provider(sdk->tp);
+    if (otelc__env_bool("OTEL_SDK_DISABLED", 0)) {
+        sdk->disabled = 1;
+    } else {
+        rc = build_provider(&sdk->tp);
+        if (rc != OTELC_OK) {
+            otelc_propagator_free(sdk->propagator);
+            otelc__free(sdk);
+            return rc;
+        }
+        otelc_set_global_tracer_provider(sdk->tp);
+    }
+    otelc_set_global_propagator(sdk->propagator);
     *out = sdk;
     return OTELC_OK;
 }
@@ -297,5 +308,7 @@ OTELC_API void otelc_sdk_free(otelc_sdk *sdk)
                                                 memory_order_acq_rel, memory_order_acquire);
         otelc_tracer_provider_free(sdk->tp);
     }
+    otelc__unset_global_propagator(sdk->propagator);
+    otelc_propagator_free(sdk->propagator);
     otelc__free(sdk);
 }

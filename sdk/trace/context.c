@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "sdk/common/tls.h"
 #include "context_internal.h"
 #include "sdk/common/alloc.h"
 #include "sdk/common/log_internal.h"
@@ -28,39 +29,55 @@ OTELC_API void otelc_context_free(otelc_context *c)
     if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
         return;
     otelc_span_release(c->span);
+    otelc_baggage_free(c->baggage);
     otelc__free(c);
 }
 
-static otelc_context *ctx_new(otelc_span *span)
+otelc_context *otelc__context_new(otelc_span *span, const otelc_baggage *baggage, uint8_t flags)
 {
+    if (!span && !baggage && !flags)
+        return &g_empty;
     struct otelc_context *c = otelc__malloc(sizeof *c);
     if (!c)
         return NULL;
     atomic_init(&c->refs, 1);
     c->span = otelc_span_ref(span);
+    c->baggage = otelc_baggage_ref(baggage);
+    c->flags = flags;
     return c;
 }
 
 OTELC_API otelc_context *otelc_context_with_span(const otelc_context *base, otelc_span *span)
 {
-    (void)base; /* A context holds only a span today; baggage joins it with propagation. */
-    if (!span)
-        return &g_empty;
-    return ctx_new(span);
+    /* The baggage and propagation flags of base travel on with the new span. */
+    return otelc__context_new(span, base ? base->baggage : NULL, base ? base->flags : 0);
+}
+
+OTELC_API otelc_context *otelc_context_with_baggage(const otelc_context *base,
+                                                    const otelc_baggage *baggage)
+{
+    return otelc__context_new(base ? base->span : NULL, baggage, base ? base->flags : 0);
 }
 
 OTELC_API otelc_span *otelc_context_get_span(const otelc_context *c) { return c ? c->span : NULL; }
 
+OTELC_API otelc_baggage *otelc_context_get_baggage(const otelc_context *c)
+{
+    return c ? c->baggage : NULL;
+}
+
 /* ---- the per-thread stack ---------------------------------------------------------------- */
 
 struct ctx_entry {
-    otelc_context *ctx; /* a reference, or NULL until someone asks for a context object */
-    otelc_span *span;   /* a reference (when ctx is NULL or not) */
+    otelc_context *ctx;     /* a reference, or NULL until someone asks for a context object */
+    otelc_span *span;       /* a reference (when ctx is NULL or not) */
+    otelc_baggage *baggage; /* a reference (when ctx is NULL or not) */
     uint32_t gen;
-    uint8_t dead; /* detached out of order; removed when it reaches the top */
+    uint8_t flags; /* OTELC__CTX_* bits */
+    uint8_t dead;  /* detached out of order; removed when it reaches the top */
 };
 
-#define OTELC__CTX_INLINE 16u
+#define OTELC__CTX_INLINE 4u
 
 struct ctx_stack {
     struct ctx_entry *e;
@@ -69,7 +86,7 @@ struct ctx_stack {
     struct ctx_entry inline_e[OTELC__CTX_INLINE];
 };
 
-static _Thread_local struct ctx_stack t_stack;
+static OTELC__TLS struct ctx_stack t_stack;
 static pthread_key_t g_stack_key;
 static pthread_once_t g_stack_once = PTHREAD_ONCE_INIT;
 
@@ -77,8 +94,10 @@ static void entry_release(struct ctx_entry *en)
 {
     otelc_context_free(en->ctx);
     otelc_span_release(en->span);
+    otelc_baggage_free(en->baggage);
     en->ctx = NULL;
     en->span = NULL;
+    en->baggage = NULL;
 }
 
 static void stack_thread_exit(void *p)
@@ -120,6 +139,8 @@ static struct ctx_entry *push(struct ctx_stack *st)
     struct ctx_entry *en = &st->e[st->depth++];
     en->ctx = NULL;
     en->span = NULL;
+    en->baggage = NULL;
+    en->flags = 0;
     en->dead = 0;
     en->gen = ++st->gen;
     if (en->gen == 0) /* a zero generation would make a valid-looking zero token */
@@ -145,6 +166,12 @@ otelc_span *otelc__context_current_span(void)
 
 OTELC_API otelc_span *otelc_span_current(void) { return otelc__context_current_span(); }
 
+OTELC_API otelc_baggage *otelc_baggage_current(void)
+{
+    const struct ctx_stack *st = &t_stack;
+    return st->depth ? st->e[st->depth - 1].baggage : NULL;
+}
+
 OTELC_API otelc_context_token otelc_context_attach(otelc_context *ctx)
 {
     if (!ctx) {
@@ -159,20 +186,27 @@ OTELC_API otelc_context_token otelc_context_attach(otelc_context *ctx)
     }
     en->ctx = otelc_context_ref(ctx);
     en->span = otelc_span_ref(ctx->span);
+    en->baggage = otelc_baggage_ref(ctx->baggage);
+    en->flags = ctx->flags;
     return token_of(st, en);
 }
 
 OTELC_API otelc_context_token otelc_span_make_current(otelc_span *span)
 {
     struct ctx_stack *st = &t_stack;
-    /* A NULL span (disabled SDK) re-attaches what is current, so its token still pairs. */
+    /* A NULL span (disabled SDK) re-attaches what is current, so its token still pairs. The
+     * current baggage and propagation flags stay current with the new span. */
     otelc_span *cur = span ? span : otelc__context_current_span();
+    otelc_baggage *bag = otelc_baggage_current();
+    uint8_t flags = st->depth ? st->e[st->depth - 1].flags : 0;
     struct ctx_entry *en = push(st);
     if (!en) {
         OTELC__LOG_THROTTLED(OTELC_LOG_ERROR, "out of memory: span not made current");
         return zero_token;
     }
     en->span = otelc_span_ref(cur);
+    en->baggage = otelc_baggage_ref(bag);
+    en->flags = flags;
     return token_of(st, en);
 }
 
@@ -207,9 +241,7 @@ OTELC_API otelc_context *otelc_context_current(void)
         return &g_empty;
     struct ctx_entry *en = &st->e[st->depth - 1];
     if (!en->ctx) {
-        if (!en->span)
-            return &g_empty;
-        en->ctx = ctx_new(en->span);
+        en->ctx = otelc__context_new(en->span, en->baggage, en->flags);
         if (!en->ctx) {
             OTELC__LOG_THROTTLED(OTELC_LOG_ERROR, "out of memory: returning the empty context");
             return &g_empty;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The tracer provider: configuration, tracers, flush and shutdown. */
 #include <string.h>
+#include <unistd.h>
 
 #include "sdk/common/alloc.h"
 #include "sdk/common/clock.h"
@@ -27,6 +28,40 @@ static otelc_sampler *default_sampler(void)
         return NULL;
     }
     return pb;
+}
+
+/* In a child after fork(): a resource that names the parent's pid now names the child's, and
+ * the tracer lock, which a vanished thread may have held, starts afresh. */
+static void provider_child(void *ud, int prepared)
+{
+    struct otelc_tracer_provider *tp = ud;
+    (void)prepared;
+    pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    tp->mu = fresh;
+    const otelc_value *pid = otelc_resource_get(tp->resource, "process.pid");
+    if (!pid || pid->type != OTELC_VALUE_INT || pid->u.i == (int64_t)getpid())
+        return;
+    otelc_attr a = otelc_attr_int("process.pid", (int64_t)getpid());
+    otelc_resource *upd = NULL, *merged = NULL;
+    if (otelc_resource_new(&upd, &a, 1, NULL) == OTELC_OK &&
+        otelc_resource_merge(&merged, tp->resource, upd) == OTELC_OK) {
+        otelc_resource_free(tp->resource);
+        tp->resource = merged;
+    } else {
+        otelc__log(OTELC_LOG_ERROR, "out of memory after fork: process.pid keeps the parent's");
+    }
+    otelc_resource_free(upd);
+}
+
+static void provider_prepare(void *ud)
+{
+    /* Nobody is inside get_tracer while the process forks. */
+    pthread_mutex_lock(&((struct otelc_tracer_provider *)ud)->mu);
+}
+
+static void provider_parent(void *ud)
+{
+    pthread_mutex_unlock(&((struct otelc_tracer_provider *)ud)->mu);
 }
 
 OTELC_API int otelc_tracer_provider_new(otelc_tracer_provider **out,
@@ -93,6 +128,11 @@ OTELC_API int otelc_tracer_provider_new(otelc_tracer_provider **out,
             (otelc__id_generator_flags(o.id_generator) & OTELC_ID_GENERATOR_RANDOM_TRACE_IDS) != 0;
     tp->limits = o.limits;
     atomic_init(&tp->shut_down, 0);
+    tp->fork.prepare = provider_prepare;
+    tp->fork.parent = provider_parent;
+    tp->fork.child = provider_child;
+    tp->fork.ud = tp;
+    otelc__fork_register(&tp->fork);
     *out = tp;
     return OTELC_OK;
 fail:
@@ -161,6 +201,7 @@ OTELC_API void otelc_tracer_provider_free(otelc_tracer_provider *tp)
         return;
     if (!atomic_load(&tp->shut_down))
         otelc_tracer_provider_shutdown(tp, 5000);
+    otelc__fork_unregister(&tp->fork);
     for (size_t i = 0; i < tp->nprocs; i++)
         otelc_span_processor_free(tp->procs[i]);
     otelc__free(tp->procs);

@@ -81,11 +81,14 @@ static const otelc_span *find_parent(const otelc_span_options *o)
     return otelc__context_current_span();
 }
 
+/* Word-wise, so checking an id costs two or three loads instead of a byte loop. */
 static int ids_zero(const uint8_t *p, size_t n)
 {
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++)
-        acc |= p[i];
+    uint64_t acc = 0, w;
+    for (size_t i = 0; i < n; i += 8) {
+        memcpy(&w, p + i, 8);
+        acc |= w;
+    }
     return acc == 0;
 }
 
@@ -186,6 +189,17 @@ static otelc_span *start_nonrecording(struct otelc_tracer *t, const otelc_span_c
     return s;
 }
 
+otelc_span *otelc__span_new_remote(const otelc_span_context *sc)
+{
+    /* A remote parent has no tracer: it never records, so nothing reaches the paths that
+     * read s->tracer (mutators and end check `recording` first; the scope and resource
+     * readers check for NULL). */
+    otelc_span_context ctx = *sc;
+    ctx.is_remote = 1;
+    ctx.tracestate = otelc_tracestate_ref(sc->tracestate);
+    return start_nonrecording(NULL, &ctx);
+}
+
 static otelc_span *start_recording(struct otelc_tracer *t, const char *name,
                                    const otelc_span_options *o, const otelc_span_context *ctx,
                                    const otelc_span *parent, const otelc_sampling_result *r)
@@ -236,33 +250,50 @@ static otelc_span *start_recording(struct otelc_tracer *t, const char *name,
     return s;
 }
 
+/* The options of a call without any: read-only, so the common case copies nothing. */
+static const otelc_span_options k_default_options = {
+    .size = sizeof(otelc_span_options),
+    .kind = OTELC_SPAN_KIND_INTERNAL,
+};
+
+/* Options from an older or odd caller (another size, NULL arrays with counts), made safe. */
+static const otelc_span_options *normalize_options(const otelc_span_options *opt,
+                                                   otelc_span_options *tmp)
+{
+    otelc_span_options_init(tmp);
+    if (opt->size > sizeof tmp->size)
+        memcpy(tmp, opt, opt->size < sizeof *tmp ? opt->size : sizeof *tmp);
+    tmp->size = sizeof *tmp;
+    if ((tmp->attr_count && !tmp->attrs) || (tmp->link_count && !tmp->links)) {
+        OTELC__LOG_THROTTLED(OTELC_LOG_WARN, "otelc_span_start: attrs/links NULL with a count;"
+                                             " ignored");
+        if (!tmp->attrs)
+            tmp->attr_count = 0;
+        if (!tmp->links)
+            tmp->link_count = 0;
+    }
+    return tmp;
+}
+
 OTELC_API otelc_span *otelc_span_start(otelc_tracer *t, const char *name,
                                        const otelc_span_options *opt)
 {
     if (!t)
         return NULL;
     struct otelc_tracer_provider *tp = t->tp;
-    otelc_span_options o;
-    if (opt && opt->size == sizeof o) {
-        o = *opt;
-    } else {
-        otelc_span_options_init(&o);
-        if (opt && opt->size > sizeof o.size)
-            memcpy(&o, opt, opt->size < sizeof o ? opt->size : sizeof o);
-        o.size = sizeof o;
+    otelc_span_options tmp;
+    const otelc_span_options *op = &k_default_options;
+    if (opt) {
+        op = opt;
+        if (opt->size != sizeof *opt || (opt->attr_count && !opt->attrs) ||
+            (opt->link_count && !opt->links))
+            op = normalize_options(opt, &tmp);
     }
+    const otelc_span_options *const o = op;
     if (!name)
         name = "";
-    if ((o.attr_count && !o.attrs) || (o.link_count && !o.links)) {
-        OTELC__LOG_THROTTLED(OTELC_LOG_WARN, "otelc_span_start: attrs/links NULL with a count;"
-                                             " ignored");
-        if (!o.attrs)
-            o.attr_count = 0;
-        if (!o.links)
-            o.link_count = 0;
-    }
 
-    const otelc_span *parent = find_parent(&o);
+    const otelc_span *parent = find_parent(o);
     if (parent && !otelc_span_context_is_valid(&parent->ctx))
         parent = NULL;
 
@@ -284,11 +315,11 @@ OTELC_API otelc_span *otelc_span_start(otelc_tracer *t, const char *name,
         p.parent = parent ? &parent->ctx : NULL;
         p.trace_id = ctx.trace_id;
         p.name = name;
-        p.kind = o.kind;
-        p.attrs = o.attrs;
-        p.attr_count = o.attr_count;
-        p.links = o.links;
-        p.link_count = o.link_count;
+        p.kind = o->kind;
+        p.attrs = o->attrs;
+        p.attr_count = o->attr_count;
+        p.links = o->links;
+        p.link_count = o->link_count;
         otelc__sampler_run(tp->sampler, &p, &r);
     }
     if (r.decision == OTELC_SAMPLING_RECORD_AND_SAMPLE)
@@ -299,7 +330,7 @@ OTELC_API otelc_span *otelc_span_start(otelc_tracer *t, const char *name,
     if (r.decision == OTELC_SAMPLING_DROP)
         return start_nonrecording(t, &ctx);
 
-    struct otelc_span *s = start_recording(t, name, &o, &ctx, parent, &r);
+    struct otelc_span *s = start_recording(t, name, o, &ctx, parent, &r);
     if (!s) {
         OTELC__LOG_THROTTLED(OTELC_LOG_ERROR, "out of memory: span '%s' will not be recorded",
                              name);
@@ -307,7 +338,7 @@ OTELC_API otelc_span *otelc_span_start(otelc_tracer *t, const char *name,
         return start_nonrecording(t, &ctx);
     }
     for (size_t i = 0; i < tp->nprocs; i++)
-        otelc__processor_on_start(tp->procs[i], s, o.parent);
+        otelc__processor_on_start(tp->procs[i], s, o->parent);
     return s;
 }
 

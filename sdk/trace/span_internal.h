@@ -9,6 +9,7 @@
 #include "otelc/trace.h"
 #include "sdk/common/arena.h"
 #include "sdk/common/attrs.h"
+#include "sdk/common/fork.h"
 
 struct otelc__event {
     const char *name;
@@ -82,6 +83,7 @@ struct otelc_tracer_provider {
     _Atomic int shut_down;
     pthread_mutex_t mu; /* guards tracers and shutdown */
     struct otelc_tracer *tracers;
+    struct otelc__fork_hooks fork; /* the child gets its own process.pid */
 };
 
 /* Frees a tracer (provider.c calls it when the provider goes). */
@@ -102,6 +104,11 @@ uint32_t otelc__id_generator_flags(const otelc_id_generator *g);
 
 /* Context (context.c): the span of the calling thread's current context, borrowed. */
 otelc_span *otelc__context_current_span(void);
+
+/* A non-recording span with no tracer that wraps a span context extracted from another
+ * process (is_remote is set; a reference to its tracestate is taken). One reference, or NULL
+ * when memory runs out. */
+otelc_span *otelc__span_new_remote(const otelc_span_context *sc);
 
 /* Samplers (samplers/sampler.c): the built-in ones are called without an indirect jump. */
 void otelc__sampler_run(otelc_sampler *s, const otelc_sampling_params *p,

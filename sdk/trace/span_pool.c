@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Pools of span memory, so that after warm-up starting a span allocates nothing. */
+#include "sdk/common/tls.h"
 #include "span_pool.h"
 
 #include <pthread.h>
@@ -11,11 +12,11 @@
 #include "span_internal.h"
 
 /* Per-thread caches are small and the shared pool bounded: together they hold at most
- * (threads x 64 + 4096) spans, a few MiB, which is the memory a busy pipeline cycles anyway. */
-#define LOCAL_MAX 32u
+ * (threads x (16 + 64) + 4096) spans, a few MiB, which is the memory a busy pipeline cycles anyway. */
+#define LOCAL_MAX 16u
 #define SMALL_MAX 64u
 #define SHARED_CAPACITY 4096u
-#define REFILL 16u
+#define REFILL 8u
 
 struct local_cache {
     struct otelc_span *big[LOCAL_MAX];
@@ -25,7 +26,7 @@ struct local_cache {
     uint8_t registered;
 };
 
-static _Thread_local struct local_cache t_cache;
+static OTELC__TLS struct local_cache t_cache;
 static pthread_key_t g_key;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static struct otelc__ring g_shared;

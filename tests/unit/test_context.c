@@ -193,6 +193,79 @@ static void test_context_empty_and_null(void **state)
     tu_log_release();
 }
 
+static otelc_baggage *one_entry(const char *k, const char *v)
+{
+    otelc_baggage *b = NULL;
+    assert_int_equal(otelc_baggage_set(&b, NULL, k, v, NULL), OTELC_OK);
+    return b;
+}
+
+/* A context holds baggage next to its span: adding one keeps the other. */
+static void test_context_baggage_and_span_kept_together(void **state)
+{
+    (void)state;
+    otelc_baggage *b = one_entry("k", "v");
+    otelc_span *s = otelc_span_start(tracer, "s", NULL);
+    otelc_context *c1 = otelc_context_with_baggage(NULL, b);
+    otelc_context *c2 = otelc_context_with_span(c1, s);
+    otelc_context *c3 = otelc_context_with_baggage(c2, NULL);
+    assert_ptr_equal(otelc_context_get_baggage(c1), b);
+    assert_null(otelc_context_get_span(c1));
+    assert_ptr_equal(otelc_context_get_baggage(c2), b);
+    assert_ptr_equal(otelc_context_get_span(c2), s);
+    assert_null(otelc_context_get_baggage(c3));
+    assert_ptr_equal(otelc_context_get_span(c3), s);
+    /* The context holds its own reference to the baggage. */
+    otelc_baggage_free(b);
+    assert_string_equal(otelc_baggage_get(otelc_context_get_baggage(c2), "k"), "v");
+    otelc_context_free(c3);
+    otelc_context_free(c2);
+    otelc_context_free(c1);
+    otelc_span_end(s);
+    assert_null(otelc_context_get_baggage(NULL));
+}
+
+/* Making a span current keeps the current baggage current with it. */
+static void test_context_make_current_keeps_baggage(void **state)
+{
+    (void)state;
+    otelc_baggage *b = one_entry("tenant", "acme");
+    otelc_context *c = otelc_context_with_baggage(NULL, b);
+    otelc_baggage_free(b);
+    assert_null(otelc_baggage_current());
+    otelc_context_token t1 = otelc_context_attach(c);
+    assert_ptr_equal(otelc_baggage_current(), otelc_context_get_baggage(c));
+    otelc_span *s = otelc_span_start(tracer, "s", NULL);
+    otelc_context_token t2 = otelc_span_make_current(s);
+    assert_ptr_equal(otelc_span_current(), s);
+    assert_string_equal(otelc_baggage_get(otelc_baggage_current(), "tenant"), "acme");
+    otelc_context *cur = otelc_context_current();
+    assert_ptr_equal(otelc_context_get_span(cur), s);
+    assert_string_equal(otelc_baggage_get(otelc_context_get_baggage(cur), "tenant"), "acme");
+    otelc_context_free(cur);
+    otelc_context_detach(t2);
+    otelc_context_detach(t1);
+    assert_null(otelc_baggage_current());
+    otelc_span_end(s);
+    otelc_context_free(c);
+}
+
+/* A context with baggage and no span is not the empty context when current. */
+static void test_context_baggage_only_is_current(void **state)
+{
+    (void)state;
+    otelc_baggage *b = one_entry("k", "v");
+    otelc_context *c = otelc_context_with_baggage(NULL, b);
+    otelc_baggage_free(b);
+    otelc_context_token t = otelc_context_attach(c);
+    otelc_context *cur = otelc_context_current();
+    assert_null(otelc_context_get_span(cur));
+    assert_string_equal(otelc_baggage_get(otelc_context_get_baggage(cur), "k"), "v");
+    otelc_context_free(cur);
+    otelc_context_detach(t);
+    otelc_context_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +281,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_context_deep_nesting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_context_empty_and_null, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_context_baggage_and_span_kept_together, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_context_make_current_keeps_baggage, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_context_baggage_only_is_current, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

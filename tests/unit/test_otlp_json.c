@@ -17,14 +17,15 @@
 #define START_S "\"startTimeUnixNano\":\"1700000000000000000\""
 #define END_S "\"endTimeUnixNano\":\"1700000000000001500\""
 
-/* The provider's resource: the SDK defaults with service.name overridden. */
+/* The provider's resource: the SDK defaults with service.name and process.pid overridden. */
 #define RESOURCE(service)                                                                     \
     "{\"attributes\":["                                                                       \
     "{\"key\":\"telemetry.sdk.name\",\"value\":{\"stringValue\":\"otelc\"}},"                 \
     "{\"key\":\"telemetry.sdk.language\",\"value\":{\"stringValue\":\"c\"}},"                 \
     "{\"key\":\"telemetry.sdk.version\",\"value\":{\"stringValue\":\"" OTELC_VERSION_STRING   \
     "\"}},"                                                                                   \
-    "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"" service "\"}}]}"
+    "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"" service "\"}},"            \
+    "{\"key\":\"process.pid\",\"value\":{\"intValue\":\"4242\"}}]}"
 
 /* A root span with nothing but its name, sampled, local, INTERNAL. */
 #define PLAIN_SPAN(id, name)                                                                  \
@@ -85,7 +86,7 @@ static const otelc_sampler_methods state_sampler = {
 static void fx_start(struct fx *f, uint8_t tag, const char *service, const char *schema_url,
                      const otelc_span_limits *limits, otelc_sampler *sampler)
 {
-    otelc_attr svc = otelc_attr_str("service.name", service);
+    otelc_attr svc[] = {otelc_attr_str("service.name", service), otelc_attr_int("process.pid", 4242)};
     otelc_resource *res;
     otelc_span_processor *proc;
     otelc_id_generator *ids;
@@ -93,7 +94,7 @@ static void fx_start(struct fx *f, uint8_t tag, const char *service, const char 
 
     memset(f, 0, sizeof *f);
     f->tag = tag;
-    assert_int_equal(otelc_resource_new(&res, &svc, 1, schema_url), OTELC_OK);
+    assert_int_equal(otelc_resource_new(&res, svc, 2, schema_url), OTELC_OK);
     assert_int_equal(otelc_memory_exporter_new(&f->exp), OTELC_OK);
     assert_int_equal(otelc_simple_span_processor_new(&proc, f->exp), OTELC_OK);
     assert_int_equal(otelc_id_generator_new(&ids, &fixed_ids, f), OTELC_OK);

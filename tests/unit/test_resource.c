@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sdk/common/resource_internal.h"
 
@@ -53,7 +54,8 @@ static void test_resource_default_has_sdk_attributes(void **state)
     assert_str_attr(r, "telemetry.sdk.name", "otelc");
     assert_str_attr(r, "telemetry.sdk.language", "c");
     assert_str_attr(r, "telemetry.sdk.version", OTELC_VERSION_STRING);
-    assert_int_equal(otelc_resource_attr_count(r), 4);
+    assert_int_equal(otelc_resource_get(r, "process.pid")->u.i, (int64_t)getpid());
+    assert_int_equal(otelc_resource_attr_count(r), 5);
     assert_null(otelc_resource_schema_url(r));
     assert_int_equal(tu_log_count(), 0);
     otelc_resource_free(r);
@@ -81,7 +83,7 @@ static void test_resource_default_env_attributes_percent_decoded(void **state)
     assert_str_attr(r, "empty", "");
     assert_str_attr(r, "host.name", "h1");
     assert_str_attr(r, "service.name", "unknown_service:test_resource");
-    assert_int_equal(otelc_resource_attr_count(r), 8);
+    assert_int_equal(otelc_resource_attr_count(r), 9);
     assert_int_equal(tu_log_count(), 0);
     otelc_resource_free(r);
 }
@@ -95,7 +97,7 @@ static void test_resource_default_bad_escape_discards_whole_variable(void **stat
     assert_null(otelc_resource_get(r, "token"));
     assert_null(otelc_resource_get(r, "bad"));
     assert_null(otelc_resource_get(r, "late"));
-    assert_int_equal(otelc_resource_attr_count(r), 4);
+    assert_int_equal(otelc_resource_attr_count(r), 5);
     assert_int_equal(tu_log_count(), 1);
     assert_true(tu_log_contains("OTEL_RESOURCE_ATTRIBUTES"));
     assert_false(tu_log_contains("s3cr3t"));
@@ -113,7 +115,7 @@ static void test_resource_default_syntax_errors_discard_whole_variable(void **st
         setenv("OTEL_RESOURCE_ATTRIBUTES", bad[i], 1);
         otelc_resource *r = default_resource();
         assert_null(otelc_resource_get(r, "a"));
-        assert_int_equal(otelc_resource_attr_count(r), 4);
+        assert_int_equal(otelc_resource_attr_count(r), 5);
         assert_int_equal(tu_log_count(), 1);
         assert_true(tu_log_contains("OTEL_RESOURCE_ATTRIBUTES"));
         otelc_resource_free(r);
@@ -133,7 +135,7 @@ static void test_resource_default_service_name_env_wins(void **state)
     r = default_resource();
     assert_str_attr(r, "service.name", "from-env");
     assert_str_attr(r, "team", "core");
-    assert_int_equal(otelc_resource_attr_count(r), 5);
+    assert_int_equal(otelc_resource_attr_count(r), 6);
     otelc_resource_free(r);
 }
 
@@ -165,7 +167,7 @@ static void test_resource_merge_code_wins_over_env(void **state)
     assert_non_null(shard);
     assert_int_equal(shard->type, OTELC_VALUE_INT);
     assert_int_equal(shard->u.i, 7);
-    assert_int_equal(otelc_resource_attr_count(m), 6);
+    assert_int_equal(otelc_resource_attr_count(m), 7);
     /* The inputs are unchanged. */
     assert_str_attr(def, "service.name", "envsvc");
     otelc_resource_free(m);

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* otelc-bench: measures what otelc costs; one subcommand per question (see bench_*.c). */
+#include <stdio.h>
+
+#include "bench_common.h"
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+    {"span", "ns per span: sampled (0 and 4 attributes), not sampled, and references",
+     bench_span_main},
+    {"batch", "spans through the batch processor: ns per span, spans/s, drops",
+     bench_batch_main},
+    {"propagation", "ns per extract and inject: traceparent, 10-member tracestate and baggage",
+     bench_propagation_main},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: otelc-bench COMMAND [--iterations N] [--rounds R] [--json]\n"
+               "Each workload runs a warm-up, then R rounds of N operations; the median and the\n"
+               "minimum ns per operation are reported. (otelc-bench COMMAND --help for more.)\n"
+               "Commands:\n");
+    cli_print_commands(f, commands, sizeof commands / sizeof commands[0]);
+}
+
+int main(int argc, char **argv)
+{
+    return cli_dispatch(argc, argv, commands, sizeof commands / sizeof commands[0], usage);
+}
