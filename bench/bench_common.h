@@ -78,5 +78,6 @@ int bench_parse_flags(int argc, char **argv, const char *usage_head, struct benc
 int bench_span_main(int argc, char **argv);
 int bench_batch_main(int argc, char **argv);
 int bench_propagation_main(int argc, char **argv);
+int bench_samplers_main(int argc, char **argv);
 
 #endif /* OTELC_BENCH_COMMON_H */

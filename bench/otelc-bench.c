@@ -12,6 +12,8 @@ static const struct cli_command commands[] = {
      bench_batch_main},
     {"propagation", "ns per extract and inject: traceparent, 10-member tracestate and baggage",
      bench_propagation_main},
+    {"samplers", "per sampler: ns per decision and per span, fraction sampled, 1 and 2 threads",
+     bench_samplers_main},
 };
 
 static void usage(FILE *f)
