@@ -41,7 +41,7 @@ void otelc__parent_based_decide(void *ud, const otelc_sampling_params *p, otelc_
     const struct parent_based *pb = ud;
     const otelc_span_context *parent = p->parent;
     otelc_sampler *d;
-    if (!parent || !otelc_span_context_is_valid(parent))
+    if (!parent || !otelc__parent_is_valid(parent))
         d = pb->root;
     else if (parent->is_remote)
         d = (parent->trace_flags & OTELC_TRACE_FLAG_SAMPLED) ? pb->remote_sampled

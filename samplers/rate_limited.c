@@ -50,7 +50,7 @@ void otelc__rate_limited_decide(void *ud, const otelc_sampling_params *p, otelc_
 {
     const otelc_span_context *parent = p->parent;
     int sample;
-    if (parent && otelc_span_context_is_valid(parent))
+    if (parent && otelc__parent_is_valid(parent))
         sample = (parent->trace_flags & OTELC_TRACE_FLAG_SAMPLED) != 0;
     else
         sample = take_token(ud);

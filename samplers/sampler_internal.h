@@ -44,6 +44,17 @@ static inline uint64_t otelc__trace_id_r56(const uint8_t *trace_id)
     return be64toh(v) & (OTELC__R56_COUNT - 1);
 }
 
+/* The specification's IsValid for a parent (both ids non-zero), inline on the decision path:
+ * otelc_span_context_is_valid() states the same rule behind a call through the PLT. */
+static inline int otelc__parent_is_valid(const otelc_span_context *c)
+{
+    uint64_t t0, t1, s;
+    memcpy(&t0, c->trace_id, 8);
+    memcpy(&t1, c->trace_id + 8, 8);
+    memcpy(&s, c->span_id, 8);
+    return (t0 | t1) != 0 && s != 0;
+}
+
 /* Builds a sampler of a given kind; the description is copied. On failure nothing is taken
  * over (the caller still owns ud). */
 int otelc__sampler_make(otelc_sampler **out, enum otelc__sampler_kind kind,
