@@ -153,13 +153,27 @@ static void job_free(struct job *j)
     free(j);
 }
 
-/* On the loop thread: answer and finish. */
+/* On the loop thread: the client went away while its calls ran. libevent frees the request
+ * with the connection, so the reply must not touch it. */
+static void on_close(struct evhttp_connection *conn, void *arg)
+{
+    struct job *j = arg;
+    (void)conn;
+    j->req = NULL;
+}
+
+/* On the loop thread: answer (if the client is still there) and finish. */
 static void reply(evutil_socket_t fd, short what, void *arg)
 {
     struct job *j = arg;
     (void)fd;
     (void)what;
-    evhttp_send_reply(j->req, HTTP_OK, "OK", NULL);
+    if (j->req) {
+        evhttp_connection_set_closecb(evhttp_request_get_connection(j->req), NULL, NULL);
+        evhttp_send_reply(j->req, HTTP_OK, "OK", NULL);
+    } else {
+        otelc_span_set_status(j->server, OTELC_STATUS_ERROR, "client closed the connection");
+    }
     job_free(j);
 }
 
@@ -204,6 +218,7 @@ static void on_test(struct evhttp_request *req, void *arg)
     j->body = body;
     j->base = arg;
     j->req = req;
+    evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_close, j);
 
     /* Server side: the extracted context is the parent of the server span. */
     otelc_context *parent = extract_request(req);
@@ -226,6 +241,7 @@ static void on_test(struct evhttp_request *req, void *arg)
     pthread_mutex_unlock(&g_mu);
     pthread_attr_destroy(&attr);
     if (!started) {
+        evhttp_connection_set_closecb(evhttp_request_get_connection(req), NULL, NULL);
         job_free(j);
         evhttp_send_error(req, HTTP_SERVUNAVAIL, "cannot start a worker");
     }
