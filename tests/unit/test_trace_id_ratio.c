@@ -4,7 +4,11 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "sampler_testutil.h"
 #include "sdk/trace/span_pool.h"
@@ -174,6 +178,16 @@ static void test_trace_id_ratio_bad_arguments(void **state)
     st_each_alloc_failure(build_ratio, NULL);
 }
 
+/* Counts clock reads: this definition takes the place of the C library's for the otelc code
+ * linked into this test, and reads the clock with the system call itself. */
+static _Atomic unsigned g_clock_reads;
+
+int clock_gettime(clockid_t id, struct timespec *ts)
+{
+    atomic_fetch_add(&g_clock_reads, 1);
+    return (int)syscall(SYS_clock_gettime, id, ts);
+}
+
 /* An id generator that hands out one pinned trace id, for spans started through the SDK. */
 static uint8_t g_next_tid[16];
 
@@ -194,7 +208,8 @@ static const otelc_id_generator_methods pinned_methods = {OTELC_ID_GENERATOR_MET
                                                           pinned_trace_id, fixed_span_id, NULL};
 
 /* Through the SDK: the ratio decides root spans by their trace id, and a dropped span
- * allocates nothing once the thread's span cache is warm (issue: DROP allocates nothing). */
+ * allocates nothing once the thread's span cache is warm and reads no clock (issue: a DROP
+ * decision allocates nothing and reads no clock). */
 static void test_trace_id_ratio_span_start(void **state)
 {
     (void)state;
@@ -207,18 +222,22 @@ static void test_trace_id_ratio_span_start(void **state)
     otelc_tracer *t = otelc_tracer_provider_get_tracer(tp, "t", NULL, NULL, NULL, 0);
 
     st_id(g_next_tid, "000000000000000000c0000000000000"); /* R = T: sampled */
+    unsigned reads = atomic_load(&g_clock_reads);
     otelc_span *in = otelc_span_start(t, "in", NULL);
     assert_true(otelc_span_is_recording(in));
     otelc_span_end(in);
+    assert_true(atomic_load(&g_clock_reads) > reads); /* the count sees the span's clock */
 
     st_id(g_next_tid, "000000000000000000bfffffffffffff"); /* R = T - 1: dropped */
     otelc_span_end(otelc_span_start(t, "warm-up", NULL));
     tu_alloc_install(0);
+    reads = atomic_load(&g_clock_reads);
     for (int i = 0; i < 100; i++) {
         otelc_span *out = otelc_span_start(t, "out", NULL);
         assert_false(otelc_span_is_recording(out));
         otelc_span_end(out);
     }
+    assert_int_equal(atomic_load(&g_clock_reads), reads);
     assert_int_equal(tu_alloc_calls(), 0);
     tu_alloc_uninstall();
     assert_int_equal(tu_spans_count(), 1);
