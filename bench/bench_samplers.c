@@ -484,7 +484,7 @@ int bench_samplers_main(int argc, char **argv)
     random_ids(ids);
     struct parents ps;
     struct row rows[NCASES * MAX_THREADS];
-    struct outcome baseline;
+    struct outcome baseline = {0};
     int err = parents_init(&ps);
     if (err == OTELC_OK)
         err = measure(NULL, run_baseline, 1, &cfg, &baseline) == 0 ? OTELC_OK : OTELC_ENOMEM;

@@ -87,6 +87,15 @@ struct ctx_stack {
 };
 
 static OTELC__TLS struct ctx_stack t_stack;
+
+/* The span on top of the stack, kept beside it so that starting a span reads one
+ * thread-local word (span.c reads it inline). Updated wherever the top changes. */
+OTELC__TLS otelc_span *otelc__current_span_tls;
+
+static void sync_top(const struct ctx_stack *st)
+{
+    otelc__current_span_tls = st->depth ? st->e[st->depth - 1].span : NULL;
+}
 static pthread_key_t g_stack_key;
 static pthread_once_t g_stack_once = PTHREAD_ONCE_INIT;
 
@@ -105,6 +114,7 @@ static void stack_thread_exit(void *p)
     struct ctx_stack *st = p;
     while (st->depth)
         entry_release(&st->e[--st->depth]);
+    sync_top(st);
     if (st->e != st->inline_e)
         otelc__free(st->e);
     st->e = NULL;
@@ -188,6 +198,7 @@ OTELC_API otelc_context_token otelc_context_attach(otelc_context *ctx)
     en->span = otelc_span_ref(ctx->span);
     en->baggage = otelc_baggage_ref(ctx->baggage);
     en->flags = ctx->flags;
+    sync_top(st);
     return token_of(st, en);
 }
 
@@ -207,6 +218,7 @@ OTELC_API otelc_context_token otelc_span_make_current(otelc_span *span)
     en->span = otelc_span_ref(cur);
     en->baggage = otelc_baggage_ref(bag);
     en->flags = flags;
+    sync_top(st);
     return token_of(st, en);
 }
 
@@ -232,6 +244,7 @@ OTELC_API void otelc_context_detach(otelc_context_token t)
     entry_release(&st->e[--st->depth]);
     while (st->depth && st->e[st->depth - 1].dead)
         st->depth--;
+    sync_top(st);
 }
 
 OTELC_API otelc_context *otelc_context_current(void)

@@ -7,6 +7,7 @@
 #include "sdk/common/alloc.h"
 #include "sdk/common/clock.h"
 #include "sdk/common/log_internal.h"
+#include "sdk/common/random.h"
 #include "span_internal.h"
 #include "span_pool.h"
 
@@ -30,7 +31,8 @@ static void span_unlock(struct otelc_span *s)
 
 static void span_free(struct otelc_span *s)
 {
-    otelc_tracestate_free((otelc_tracestate *)s->ctx.tracestate);
+    if (s->ctx.tracestate) /* most spans have none: skip the call */
+        otelc_tracestate_free((otelc_tracestate *)s->ctx.tracestate);
     if (!s->recording) {
         otelc__span_pool_put_small(s);
         return;
@@ -48,15 +50,19 @@ OTELC_API otelc_span *otelc_span_ref(otelc_span *s)
     return s;
 }
 
-OTELC_API void otelc_span_release(otelc_span *s)
+/* A sole owner cannot race with anyone taking a new reference (that needs one), so the
+ * common case skips the atomic read-modify-write. Inline for span end's sake. */
+static inline void release(struct otelc_span *s)
 {
-    if (!s)
-        return;
-    /* A sole owner cannot race with anyone taking a new reference (that needs one), so the
-     * common case skips the atomic read-modify-write. */
     if (atomic_load_explicit(&s->refs, memory_order_acquire) == 1 ||
         atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
         span_free(s);
+}
+
+OTELC_API void otelc_span_release(otelc_span *s)
+{
+    if (s)
+        release(s);
 }
 
 /* ---- start ----------------------------------------------------------------------------- */
@@ -78,7 +84,7 @@ static const otelc_span *find_parent(const otelc_span_options *o)
         return o->parent_span;
     if (o->parent)
         return o->parent->span;
-    return otelc__context_current_span();
+    return otelc__current_span_tls;
 }
 
 /* Word-wise, so checking an id costs two or three loads instead of a byte loop. */
@@ -302,11 +308,29 @@ OTELC_API otelc_span *otelc_span_start(otelc_tracer *t, const char *name,
     if (parent) {
         memcpy(ctx.trace_id, parent->ctx.trace_id, 16);
         ctx.trace_flags = parent->ctx.trace_flags & OTELC_TRACE_FLAG_RANDOM;
+    } else if (!tp->idgen) {
+        /* The built-in generator, inline: a dropped root span makes three random words. */
+        uint64_t a, b;
+        do {
+            a = otelc__rand64();
+            b = otelc__rand64();
+        } while ((a | b) == 0);
+        memcpy(ctx.trace_id, &a, 8);
+        memcpy(ctx.trace_id + 8, &b, 8);
+        ctx.trace_flags = OTELC_TRACE_FLAG_RANDOM;
     } else {
         otelc__new_trace_id(tp, ctx.trace_id);
         ctx.trace_flags = tp->random_trace_ids ? OTELC_TRACE_FLAG_RANDOM : 0;
     }
-    otelc__new_span_id(tp, ctx.span_id);
+    if (!tp->idgen) {
+        uint64_t a;
+        do
+            a = otelc__rand64();
+        while (a == 0);
+        memcpy(ctx.span_id, &a, 8);
+    } else {
+        otelc__new_span_id(tp, ctx.span_id);
+    }
 
     otelc_sampling_result r;
     memset(&r, 0, sizeof r);
@@ -541,7 +565,7 @@ OTELC_API void otelc_span_end_at(otelc_span *s, uint64_t end_time_ns)
                 otelc__processor_on_end(tp->procs[i], s);
         }
     }
-    otelc_span_release(s);
+    release(s);
 }
 
 OTELC_API void otelc_span_end(otelc_span *s) { otelc_span_end_at(s, 0); }

@@ -10,6 +10,7 @@
 #include "sdk/common/arena.h"
 #include "sdk/common/attrs.h"
 #include "sdk/common/fork.h"
+#include "sdk/common/tls.h"
 
 struct otelc__event {
     const char *name;
@@ -104,6 +105,7 @@ uint32_t otelc__id_generator_flags(const otelc_id_generator *g);
 
 /* Context (context.c): the span of the calling thread's current context, borrowed. */
 otelc_span *otelc__context_current_span(void);
+extern OTELC__TLS otelc_span *otelc__current_span_tls; /* the same, read inline */
 
 /* A non-recording span with no tracer that wraps a span context extracted from another
  * process (is_remote is set; a reference to its tracestate is taken). One reference, or NULL
