@@ -445,7 +445,8 @@ static int build_request(struct enc *e, request_msg *req, otelc_span *const *spa
 
 int otelc__otlp_proto_encode_spans(struct otelc__buf *out, otelc_span *const *spans, size_t n)
 {
-    request_msg req = OPENTELEMETRY__PROTO__COLLECTOR__TRACE__V1__EXPORT_TRACE_SERVICE_REQUEST__INIT;
+    request_msg req =
+        OPENTELEMETRY__PROTO__COLLECTOR__TRACE__V1__EXPORT_TRACE_SERVICE_REQUEST__INIT;
     struct enc e;
     int err = OTELC_OK;
 
