@@ -101,6 +101,9 @@ static void every_value(otelc_tracer *t)
     otelc_span *s = begin(t, "root", OTELC_SPAN_KIND_SERVER, NULL, NULL);
 
     otelc_span_set_attr_str(s, "str", "hello");
+    /* A truncated UTF-8 sequence becomes U+FFFD; protobuf-c strings end at a NUL. */
+    otelc_span_set_attr_strn(s, "bad.utf8", "x\xe2\x82y", 4);
+    otelc_span_set_attr_strn(s, "nul", "n\0e", 3);
     otelc_span_set_attr_bool(s, "bool", 1);
     otelc_span_set_attr_int(s, "int", -42);
     otelc_span_set_attr_double(s, "double", 1.5);
