@@ -2,6 +2,7 @@
 /* Writes to stdout one ExportTraceServiceRequest, encoded by otelc, of spans made through the
  * public API with fixed ids and times; otlp_decode.py reads it with the upstream schema. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exporters/otlp/otlp_proto.h"
@@ -137,6 +138,9 @@ int main(void)
     otelc_span *spans[4] = {NULL};
     int rc = 1;
 
+    /* The expected resources assume no resource configuration from the environment. */
+    unsetenv("OTEL_SERVICE_NAME");
+    unsetenv("OTEL_RESOURCE_ATTRIBUTES");
     otelc_span_limits_init(&limits);
     limits.attr_count = 1;
     limits.event_count = 1;
