@@ -108,3 +108,11 @@ int bench_parse_flags(int argc, char **argv, const char *usage_head, struct benc
     cli_print_flags(f, flags, n);
     return r == CLI_HELP ? 0 : 2;
 }
+
+void bench_set_4_attrs(otelc_span *s)
+{
+    otelc_span_set_attr_str(s, "http.request.method", "GET");
+    otelc_span_set_attr_int(s, "http.response.status_code", 200);
+    otelc_span_set_attr_double(s, "bench.ratio", 0.25);
+    otelc_span_set_attr_bool(s, "bench.cached", 1);
+}

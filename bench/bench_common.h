@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <otelc/trace.h>
+
 #define BENCH_MAX_ROUNDS 101u
 #define BENCH_MAX_RESULTS 32u
 
@@ -74,10 +76,15 @@ struct cli_flag;
 int bench_parse_flags(int argc, char **argv, const char *usage_head, struct bench_config *cfg,
                       const struct cli_flag *extra, size_t n_extra);
 
+/* Sets the 4 attributes of a typical server span (string, int, double, bool) on @p s: the
+ * spans of `span` and `export` carry the same ones. */
+void bench_set_4_attrs(otelc_span *s);
+
 /* The subcommands: argv[0] is the subcommand's name. Each returns the exit status. */
 int bench_span_main(int argc, char **argv);
 int bench_batch_main(int argc, char **argv);
 int bench_propagation_main(int argc, char **argv);
 int bench_samplers_main(int argc, char **argv);
+int bench_export_main(int argc, char **argv);
 
 #endif /* OTELC_BENCH_COMMON_H */

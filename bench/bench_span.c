@@ -96,10 +96,7 @@ static void run_span_4_attrs(void *ctx, uint64_t n)
     otelc_tracer *t = ((struct span_pipeline *)ctx)->tracer;
     for (uint64_t i = 0; i < n; i++) {
         otelc_span *s = otelc_span_start(t, "bench.span", NULL);
-        otelc_span_set_attr_str(s, "http.request.method", "GET");
-        otelc_span_set_attr_int(s, "http.response.status_code", 200);
-        otelc_span_set_attr_double(s, "bench.ratio", 0.25);
-        otelc_span_set_attr_bool(s, "bench.cached", 1);
+        bench_set_4_attrs(s);
         otelc_span_end(s);
     }
 }

@@ -14,6 +14,8 @@ static const struct cli_command commands[] = {
      bench_propagation_main},
     {"samplers", "per sampler: ns per decision and per span, fraction sampled, 1 and 2 threads",
      bench_samplers_main},
+    {"export", "spans/s encoded to OTLP protobuf and JSON (4 attributes), bytes per span",
+     bench_export_main},
 };
 
 static void usage(FILE *f)

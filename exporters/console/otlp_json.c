@@ -7,58 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exporters/otlp/otlp_common.h"
 #include "sdk/common/alloc.h"
-
-/* Span flags of opentelemetry-proto (trace.proto, SpanFlags). */
-#define SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK 0x100u
-#define SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK 0x200u
 
 /* Requests of up to this many spans are grouped without allocating (the console exporter
  * encodes one span at a time). */
 #define STACK_SLOTS 8
-
-/* One resource and scope pair, and (in the same array, indexed by span) the pair of a span. */
-struct slot {
-    const otelc_resource *res;
-    otelc_scope_info scope;
-    size_t group_of; /* for the span of this index: its group, SIZE_MAX for a NULL span */
-};
-
-/* The length (2 to 4) of the well-formed UTF-8 sequence at p, or 0 when it is ill-formed; then
- * *skip is the length of its maximal subpart, which becomes one U+FFFD (the Unicode standard's
- * "substitution of maximal subparts", which WHATWG and most JSON encoders follow). */
-static size_t utf8_seq(const unsigned char *p, size_t avail, size_t *skip)
-{
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t need;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-        need = 1;
-    } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-        need = 2;
-        if (p[0] == 0xE0)
-            lo = 0xA0; /* overlong */
-        else if (p[0] == 0xED)
-            hi = 0x9F; /* UTF-16 surrogates */
-    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-        need = 3;
-        if (p[0] == 0xF0)
-            lo = 0x90; /* overlong */
-        else if (p[0] == 0xF4)
-            hi = 0x8F; /* above U+10FFFF */
-    } else {
-        *skip = 1;
-        return 0;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if (k >= avail || p[k] < lo || p[k] > hi) {
-            *skip = k;
-            return 0;
-        }
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    return need + 1;
-}
 
 /* A JSON string of len bytes at s: escaped, with invalid UTF-8 replaced by U+FFFD, so that a
  * strict receiver never rejects the whole request for one bad attribute. */
@@ -76,7 +30,7 @@ static void put_string(struct otelc__buf *b, const char *s, size_t len)
             i++;
             continue;
         }
-        size_t skip = 0, seq = c >= 0x80 ? utf8_seq(p + i, len - i, &skip) : 0;
+        size_t skip = 0, seq = c >= 0x80 ? otelc__utf8_seq(p + i, len - i, &skip) : 0;
         if (seq) {
             i += seq;
             continue;
@@ -208,30 +162,6 @@ static void member(struct otelc__buf *b, int *first, const char *key)
 
 static void put_value(struct otelc__buf *b, const otelc_value *v);
 
-/* One element of an array value, as a scalar AnyValue. */
-static void put_element(struct otelc__buf *b, const otelc_value *v, size_t i)
-{
-    otelc_value e;
-    memset(&e, 0, sizeof e);
-    switch (v->type) {
-    case OTELC_VALUE_STRING_ARRAY:
-        e = otelc_value_str(v->u.sa[i]);
-        break;
-    case OTELC_VALUE_BOOL_ARRAY:
-        e = otelc_value_bool(v->u.ba[i]);
-        break;
-    case OTELC_VALUE_INT_ARRAY:
-        e = otelc_value_int(v->u.ia[i]);
-        break;
-    case OTELC_VALUE_DOUBLE_ARRAY:
-        e = otelc_value_double(v->u.da[i]);
-        break;
-    default:
-        break;
-    }
-    put_value(b, &e);
-}
-
 /* An AnyValue object. */
 static void put_value(struct otelc__buf *b, const otelc_value *v)
 {
@@ -268,7 +198,8 @@ static void put_value(struct otelc__buf *b, const otelc_value *v)
             for (size_t i = 0; i < v->len; i++) {
                 if (i)
                     otelc__buf_append_char(b, ',');
-                put_element(b, v, i);
+                otelc_value e = otelc__otlp_array_element(v, i);
+                put_value(b, &e);
             }
             otelc__buf_append_char(b, ']');
         }
@@ -353,13 +284,6 @@ static void put_opt_string(struct otelc__buf *b, int *first, const char *key, co
     put_cstr(b, s);
 }
 
-/* SpanFlags: the W3C trace flags in the low byte and whether the context is remote. */
-static uint32_t span_flags(uint8_t trace_flags, int remote)
-{
-    return trace_flags | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK |
-           (remote ? SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK : 0u);
-}
-
 static void put_event(struct otelc__buf *b, const otelc_event_info *ev)
 {
     int first = 1;
@@ -385,7 +309,8 @@ static void put_link(struct otelc__buf *b, const otelc_link_info *l)
     put_attr_array(b, &first, l->attrs, l->attr_count);
     put_count(b, &first, "droppedAttributesCount", l->dropped_attr_count);
     member(b, &first, "flags");
-    otelc__buf_append_u64(b, span_flags(l->context.trace_flags, l->context.is_remote));
+    otelc__buf_append_u64(b,
+                          otelc__otlp_span_flags(l->context.trace_flags, l->context.is_remote));
     otelc__buf_append_char(b, '}');
 }
 
@@ -425,7 +350,8 @@ static void put_span(struct otelc__buf *b, const otelc_span *s)
         put_hex_string(b, parent, sizeof parent);
     }
     member(b, &first, "flags");
-    otelc__buf_append_u64(b, span_flags(sc.trace_flags, otelc_span_parent_is_remote(s)));
+    otelc__buf_append_u64(
+        b, otelc__otlp_span_flags(sc.trace_flags, otelc_span_parent_is_remote(s)));
     member(b, &first, "name");
     put_cstr(b, otelc_span_get_name(s));
     member(b, &first, "kind");
@@ -457,49 +383,8 @@ static void put_span(struct otelc__buf *b, const otelc_span *s)
     otelc__buf_append_char(b, '}');
 }
 
-static int same_str(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-/* A provider has one tracer, with one set of attributes, per (name, version, schema URL), so
- * within a resource those three identify the scope. */
-static int same_group(const struct slot *g, const otelc_resource *res, const otelc_scope_info *sc)
-{
-    return g->res == res && same_str(g->scope.name, sc->name) &&
-           same_str(g->scope.version, sc->version) &&
-           same_str(g->scope.schema_url, sc->schema_url);
-}
-
-/* Assigns each span a (resource, scope) group in order of first appearance; returns the count. */
-static size_t group_spans(otelc_span *const *spans, size_t n, struct slot *slots)
-{
-    size_t groups = 0, last = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        slots[i].group_of = SIZE_MAX;
-        if (!spans[i])
-            continue;
-        const otelc_resource *res = otelc_span_get_resource(spans[i]);
-        otelc_scope_info sc = otelc_span_get_scope(spans[i]);
-        /* Neighbouring spans usually share a group: try the last one first. */
-        size_t g = last;
-        if (g == SIZE_MAX || !same_group(&slots[g], res, &sc)) {
-            for (g = 0; g < groups && !same_group(&slots[g], res, &sc); g++)
-                ;
-            if (g == groups) {
-                slots[g].res = res;
-                slots[g].scope = sc;
-                groups++;
-            }
-        }
-        slots[i].group_of = g;
-        last = g;
-    }
-    return groups;
-}
-
 static void put_scope_spans(struct otelc__buf *b, otelc_span *const *spans, size_t n,
-                            const struct slot *slots, size_t g)
+                            const struct otelc__otlp_slot *slots, size_t g)
 {
     const otelc_scope_info *sc = &slots[g].scope;
     int first = 1, first_scope = 1, first_span = 1;
@@ -526,7 +411,7 @@ static void put_scope_spans(struct otelc__buf *b, otelc_span *const *spans, size
 
 /* One ResourceSpans: the resource of group g and every group of the same resource after it. */
 static void put_resource_spans(struct otelc__buf *b, otelc_span *const *spans, size_t n,
-                               const struct slot *slots, size_t g, size_t groups)
+                               const struct otelc__otlp_slot *slots, size_t g, size_t groups)
 {
     const otelc_resource *res = slots[g].res;
     int first = 1, first_res = 1, first_scope = 1;
@@ -552,8 +437,8 @@ static void put_resource_spans(struct otelc__buf *b, otelc_span *const *spans, s
 
 int otelc__otlp_json_encode_spans(struct otelc__buf *out, otelc_span *const *spans, size_t n)
 {
-    struct slot stack_slots[STACK_SLOTS];
-    struct slot *slots = stack_slots;
+    struct otelc__otlp_slot stack_slots[STACK_SLOTS];
+    struct otelc__otlp_slot *slots = stack_slots;
     int first = 1;
 
     if (!out || (!spans && n))
@@ -565,14 +450,11 @@ int otelc__otlp_json_encode_spans(struct otelc__buf *out, otelc_span *const *spa
             return OTELC_ENOMEM;
         }
     }
-    size_t groups = group_spans(spans, n, slots);
+    size_t groups = otelc__otlp_group_spans(spans, n, slots);
 
     otelc__buf_append_str(out, "{\"resourceSpans\":[");
     for (size_t g = 0; g < groups; g++) {
-        size_t h = 0;
-        while (h < g && slots[h].res != slots[g].res)
-            h++;
-        if (h < g)
+        if (!otelc__otlp_first_of_resource(slots, g))
             continue; /* this resource was written with an earlier group */
         sep(out, &first);
         put_resource_spans(out, spans, n, slots, g, groups);
