@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The SDK's diagnostic log: a threshold from OTEL_LOG_LEVEL, a swappable handler, throttling. */
-#include "sdk/common/tls.h"
 #include "log_internal.h"
 
 #include <errno.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "tls.h"
 #include "env.h"
 
 /* g_threshold holds this until OTEL_LOG_LEVEL has been read or otelc_log_set_level() called. */

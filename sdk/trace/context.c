@@ -3,10 +3,10 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "sdk/common/tls.h"
 #include "context_internal.h"
 #include "sdk/common/alloc.h"
 #include "sdk/common/log_internal.h"
+#include "sdk/common/tls.h"
 #include "span_internal.h"
 
 /* The empty context is static and never counted, so "no context" costs no allocation. */

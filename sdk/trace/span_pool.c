@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Pools of span memory, so that after warm-up starting a span allocates nothing. */
-#include "sdk/common/tls.h"
 #include "span_pool.h"
 
 #include <pthread.h>
@@ -9,6 +8,7 @@
 #include "sdk/common/alloc.h"
 #include "sdk/common/fork.h"
 #include "sdk/common/ring.h"
+#include "sdk/common/tls.h"
 #include "span_internal.h"
 
 /* Per-thread caches are small and the shared pool bounded: together they hold at most
