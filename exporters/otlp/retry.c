@@ -13,6 +13,8 @@
 #define NS_PER_S 1000000000ull
 /* A Retry-After longer than this is taken as this: the export deadline cuts it anyway. */
 #define RETRY_AFTER_MAX_S 3600ull
+/* The least time left for an attempt to be worth making. */
+#define LAST_TRY_NS (100ull * 1000000ull)
 
 void otelc__retry_init(struct otelc__retry *r)
 {
@@ -70,9 +72,16 @@ int otelc__retry_next(struct otelc__retry *r, uint64_t retry_after_ns, uint64_t 
         wait = step / 2 + otelc__rand64() % (step / 2 + 1);
     }
     r->attempt++;
-    if (otelc__mono_ns() + wait >= deadline)
+    uint64_t now = otelc__mono_ns();
+    if (now + wait + LAST_TRY_NS <= deadline) {
+        *wait_ns = wait;
+        return 0;
+    }
+    /* A backoff step that overshoots is cut so one last attempt still fits; a wait the
+     * receiver asked for is not: trying earlier than it said is pointless. */
+    if (retry_after_ns != 0 || now + 2 * LAST_TRY_NS > deadline)
         return -1;
-    *wait_ns = wait;
+    *wait_ns = deadline - now - LAST_TRY_NS;
     return 0;
 }
 

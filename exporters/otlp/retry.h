@@ -26,8 +26,9 @@ int otelc__retry_http_status_retryable(long status);
 int otelc__retry_after_parse(const char *v, size_t len, int64_t now_unix_s, uint64_t *wait_ns);
 
 /* The wait before the next attempt: retry_after_ns when the receiver gave one (non-zero),
- * else the next backoff step with jitter (between half and all of it). Returns 0 and sets
- * *wait_ns, or -1 when the attempt would start at or after deadline (monotonic ns). */
+ * else the next backoff step with jitter (between half and all of it), cut short so that a
+ * last attempt starts 100 ms before deadline (monotonic ns). Returns 0 and sets *wait_ns, or
+ * -1 when no attempt fits (or the receiver's wait ends too late). */
 int otelc__retry_next(struct otelc__retry *r, uint64_t retry_after_ns, uint64_t deadline,
                       uint64_t *wait_ns);
 
