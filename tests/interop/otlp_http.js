@@ -33,6 +33,8 @@ function runGen (env, genArgs) {
     child.stdout.on('data', () => {})
     child.on('close', code => {
       const line = stderr.split('\n').find(l => l.startsWith('{"ended"'))
+      // Failed exports are counted, not fatal: otelc-gen exits 0 whenever it shut down cleanly.
+      assert.strictEqual(code, 0, 'otelc-gen exited ' + code + ':\n' + stderr)
       resolve({ code, stats: line ? JSON.parse(line) : null, stderr, ms: Date.now() - started })
     })
   })
@@ -195,6 +197,17 @@ const cases = {
     assert.strictEqual(rx.requests.length, 1)
     assert.strictEqual(r.stderr.split('partial success').length - 1, 1, r.stderr)
     assert.match(r.stderr, /partial success: 3 spans rejected: three spans too old/)
+  },
+  // A dropped connection and a 503 with 200 KB of garbage: both retried, then success.
+  async drop_garbage () {
+    const rx = await receiver.start()
+    rx.fail(1, { drop: true })
+    rx.fail(1, { status: 503, garbage: true })
+    const r = await runGen({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.port}` }, small)
+    await rx.close()
+    assert.deepStrictEqual(rx.requests.map(q => q.answered), ['drop', 503, 200])
+    assert.strictEqual(rx.spans.length, 10)
+    assert.deepStrictEqual(r.stats, { ended: 10, exported: 10, dropped: 0, failed: 0 })
   },
   // (i) TLS with a trusted CA, an untrusted certificate, and mTLS.
   async tls () {
