@@ -37,6 +37,7 @@
 
 struct otlp_http {
     char *url;
+    char *url_shown; /* url without user information or query, for logs and errors */
     otelc_otlp_protocol protocol;
     otelc_otlp_compression compression;
     uint32_t timeout_ms;
@@ -489,7 +490,7 @@ static int otlp_http_export(void *ud, otelc_span *const *spans, size_t n, uint64
             char msg[MESSAGE_MAX + 1];
             status_message(x, msg, sizeof msg);
             snprintf(x->last_error, sizeof x->last_error, "HTTP %ld from %s%s%s", status,
-                     x->url, msg[0] ? ": " : "", msg);
+                     x->url_shown, msg[0] ? ": " : "", msg);
             if (!otelc__retry_http_status_retryable(status)) {
                 rc = fail(x, OTELC_EREJECTED);
                 goto out;
@@ -499,7 +500,8 @@ static int otlp_http_export(void *ud, otelc_span *const *spans, size_t n, uint64
                                          (int64_t)time(NULL), &wait_after);
             rc = OTELC_EREJECTED;
         } else {
-            snprintf(x->last_error, sizeof x->last_error, "%s: %s", x->url,
+            /* libcurl's own messages name hosts and files, never headers or passwords. */
+            snprintf(x->last_error, sizeof x->last_error, "%s: %s", x->url_shown,
                      x->curl_err[0] ? x->curl_err : curl_easy_strerror(cc));
             if (!curl_retryable(cc)) {
                 rc = fail(x, cc == CURLE_OUT_OF_MEMORY ? OTELC_ENOMEM : OTELC_ETRANSPORT);
@@ -539,6 +541,7 @@ static void otlp_http_destroy(void *ud)
         curl_easy_cleanup(x->curl);
     curl_slist_free_all(x->headers);
     otelc__free(x->url);
+    otelc__free(x->url_shown);
     otelc__free(x->ca_file);
     otelc__free(x->cert_file);
     otelc__free(x->key_file);
@@ -597,6 +600,27 @@ static char *make_url(const otelc_otlp_http_exporter_options *opt)
     return u;
 }
 
+/* The URL as logs may show it: user information (`user:password@`) and the query, which may
+ * hold credentials, are left out. */
+static char *make_shown_url(const char *url)
+{
+    const char *scheme_end = strstr(url, "://");
+    const char *host = scheme_end ? scheme_end + 3 : url;
+    size_t host_len = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', host_len);
+    size_t prefix = (size_t)(host - url);
+    if (at)
+        host = at + 1;
+    size_t rest = strcspn(host, "?#");
+    char *u = otelc__malloc(prefix + rest + 1);
+    if (!u)
+        return NULL;
+    memcpy(u, url, prefix);
+    memcpy(u + prefix, host, rest);
+    u[prefix + rest] = '\0';
+    return u;
+}
+
 static int dup_opt(const char *s, char **out)
 {
     *out = NULL;
@@ -638,7 +662,9 @@ int otelc_otlp_http_exporter_new(otelc_span_exporter **out,
     x->timeout_ms = opt->timeout_ms ? opt->timeout_ms : DEFAULT_TIMEOUT_MS;
     x->insecure = opt->tls_insecure_skip_verify != 0;
     x->url = make_url(opt);
-    rc = x->url ? OTELC_OK : OTELC_ENOMEM;
+    if (x->url)
+        x->url_shown = make_shown_url(x->url);
+    rc = x->url && x->url_shown ? OTELC_OK : OTELC_ENOMEM;
     if (rc == OTELC_OK)
         rc = dup_opt(opt->ca_file, &x->ca_file);
     if (rc == OTELC_OK)

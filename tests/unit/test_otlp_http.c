@@ -151,6 +151,32 @@ static void test_otlp_http_refused_until_deadline(void **state)
     otelc_tracer_provider_free(tp);
 }
 
+/* Passwords and queries in the endpoint stay out of errors and logs. */
+static void test_otlp_http_url_secrets_hidden(void **state)
+{
+    (void)state;
+    otelc_tracer_provider *tp = tu_provider(NULL, NULL, NULL);
+    otelc_span_end(otelc_span_start(otelc_tracer_provider_get_tracer(tp, "t", NULL, NULL, NULL, 0),
+                                    "s", NULL));
+    otelc_span *span = tu_span_at(0);
+    otelc_otlp_http_exporter_options o;
+    otelc_span_exporter *e = NULL;
+    otelc_otlp_http_exporter_options_init(&o);
+    o.endpoint = "http://me:pa55@127.0.0.1:9/v1/traces?token=zz#frag";
+    o.timeout_ms = 150;
+    assert_int_equal(otelc_otlp_http_exporter_new(&e, &o), OTELC_OK);
+    assert_int_equal(otelc_span_exporter_export(e, &span, 1, 0), OTELC_ETRANSPORT);
+    const char *err = otelc_otlp_http_exporter_last_error(e);
+    assert_non_null(strstr(err, "http://127.0.0.1:9/v1/traces:"));
+    assert_null(strstr(err, "pa55"));
+    assert_null(strstr(err, "zz"));
+    assert_false(tu_log_contains("pa55"));
+    assert_false(tu_log_contains("token"));
+    otelc_span_exporter_free(e);
+    tu_spans_clear();
+    otelc_tracer_provider_free(tp);
+}
+
 /* Every allocation failure while creating the exporter gives ENOMEM and leaks nothing. */
 static void test_otlp_http_alloc_failures(void **state)
 {
@@ -187,6 +213,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_otlp_http_bad_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_otlp_http_last_error_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_otlp_http_refused_until_deadline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_otlp_http_url_secrets_hidden, setup, teardown),
         cmocka_unit_test_setup_teardown(test_otlp_http_alloc_failures, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
