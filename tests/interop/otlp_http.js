@@ -163,6 +163,17 @@ const cases = {
     assert.deepStrictEqual(r.stats, { ended: 10, exported: 0, dropped: 0, failed: 10 })
     assert.match(r.stderr, /HTTP 400 .*bad spans here/)
     assert.ok(!r.stderr.includes('t0ken'), 'a header value in the log')
+    // The same over http/json: the receiver answers a JSON google.rpc.Status.
+    const rj = await receiver.start()
+    rj.fail(100, { status: 400, message: 'bad \\"json\\" spans' })
+    const j = await runGen({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rj.port}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    }, small)
+    await rj.close()
+    assert.deepStrictEqual(rj.requests.map(q => q.answered), [400])
+    assert.deepStrictEqual(j.stats, { ended: 10, exported: 0, dropped: 0, failed: 10 })
+    assert.match(j.stderr, /HTTP 400 .*bad \\"json\\" spans/)
   },
   // (f) connection refused: retried until the deadline, then counted as failed.
   async refused () {
@@ -197,6 +208,17 @@ const cases = {
     assert.strictEqual(rx.requests.length, 1)
     assert.strictEqual(r.stderr.split('partial success').length - 1, 1, r.stderr)
     assert.match(r.stderr, /partial success: 3 spans rejected: three spans too old/)
+    // The same over http/json (rejectedSpans is an int64, a string in OTLP/JSON).
+    const rj = await receiver.start()
+    rj.fail(1, { partialRejected: 4, partialMessage: 'four too old' })
+    const j = await runGen({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rj.port}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    }, small)
+    await rj.close()
+    assert.strictEqual(rj.requests.length, 1)
+    assert.strictEqual(j.stderr.split('partial success').length - 1, 1, j.stderr)
+    assert.match(j.stderr, /partial success: 4 spans rejected: four too old/)
   },
   // A dropped connection and a 503 with 200 KB of garbage: both retried, then success.
   async drop_garbage () {
