@@ -231,6 +231,19 @@ const cases = {
     assert.strictEqual(rx.spans.length, 10)
     assert.deepStrictEqual(r.stats, { ended: 10, exported: 10, dropped: 0, failed: 0 })
   },
+  // A receiver slower than the export timeout: the request is cut at the deadline, counted.
+  async slow () {
+    const rx = await receiver.start()
+    rx.fail(100, { delayMs: 4000 })
+    const r = await runGen({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.port}`,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+    }, small)
+    await rx.close()
+    assert.deepStrictEqual(r.stats, { ended: 10, exported: 0, dropped: 0, failed: 10 })
+    assert.match(r.stderr, /export failed: .*(timed out|Timeout)/i)
+    assert.ok(r.ms < 3500, 'took ' + r.ms + ' ms')
+  },
   // (i) TLS with a trusted CA, an untrusted certificate, and mTLS.
   async tls () {
     const c = makeCerts()
