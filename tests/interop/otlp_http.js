@@ -244,6 +244,21 @@ const cases = {
     assert.match(r.stderr, /export failed: .*(timed out|Timeout)/i)
     assert.ok(r.ms < 3500, 'took ' + r.ms + ' ms')
   },
+  // Forked children export on their own connections: every span arrives once.
+  async fork () {
+    const rx = await receiver.start()
+    const r = await runGen({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.port}` },
+      ['--count', '300', '--depth', '2', '--processes', '3'])
+    await rx.close()
+    assert.deepStrictEqual(rx.errors, [])
+    assert.strictEqual(rx.spans.length, 600)
+    assert.strictEqual(new Set(rx.spans.map(s => s.spanId)).size, 600)
+    const lines = r.stderr.split('\n').filter(l => l.startsWith('{"pid"')).map(l => JSON.parse(l))
+    assert.strictEqual(lines.length, 4, r.stderr)
+    assert.strictEqual(lines.reduce((a, l) => a + l.exported, 0), 600)
+    assert.strictEqual(lines.reduce((a, l) => a + l.failed, 0), 0)
+    assert.ok(new Set(rx.requests.map(q => q.remotePort)).size >= 4, 'connections')
+  },
   // (i) TLS with a trusted CA, an untrusted certificate, and mTLS.
   async tls () {
     const c = makeCerts()

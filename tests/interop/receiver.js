@@ -102,6 +102,7 @@ function start (opts = {}) {
         contentType: req.headers['content-type'] || '',
         contentEncoding: req.headers['content-encoding'] || '',
         userAgent: req.headers['user-agent'] || '',
+        remotePort: req.socket.remotePort,
         headers: req.headers,
         answered: how.drop ? 'drop' : (how.status || 200),
         spans: 0,
