@@ -4,14 +4,14 @@
 'use strict'
 
 const assert = require('assert')
-const { execFileSync, spawn } = require('child_process')
+const { execFile, execFileSync, spawn } = require('child_process')
 const fs = require('fs')
 const net = require('net')
 const os = require('os')
 const path = require('path')
 const receiver = require('./receiver.js')
 
-const [caseName, gen] = process.argv.slice(2)
+const [caseName, gen, forkProgram] = process.argv.slice(2)
 
 // Runs otelc-gen with OTLP settings; resolves {code, stats, stderr, ms}.
 function runGen (env, genArgs) {
@@ -258,6 +258,24 @@ const cases = {
     assert.strictEqual(lines.reduce((a, l) => a + l.exported, 0), 600)
     assert.strictEqual(lines.reduce((a, l) => a + l.failed, 0), 0)
     assert.ok(new Set(rx.requests.map(q => q.remotePort)).size >= 4, 'connections')
+  },
+  // A process that exported and then forked: the parent keeps its connection, the child's
+  // exporter dropped the inherited one (after_fork) and connects afresh.
+  async fork_reconnect () {
+    const rx = await receiver.start()
+    // Not execFileSync: the receiver answers from this process's event loop.
+    const out = await new Promise((resolve, reject) => execFile(forkProgram, {
+      env: { ...process.env, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.port}` },
+    }, (err, stdout, stderr) => (err ? reject(new Error(stderr + String(err))) : resolve(stdout))))
+    await rx.close()
+    assert.match(out, /^parent exported 2 failed 0$/m)
+    assert.match(out, /^child exported 1 failed 0$/m)
+    const byName = n => rx.requests.find((q, i) => rx.spans[i] && rx.spans[i].name === n)
+    assert.deepStrictEqual(rx.spans.map(s => s.name).sort(), ['before-fork', 'in-child', 'in-parent'])
+    assert.strictEqual(rx.requests.length, 3)
+    const first = byName('before-fork'); const parent = byName('in-parent'); const child = byName('in-child')
+    assert.strictEqual(parent.remotePort, first.remotePort, 'the parent reused its connection')
+    assert.notStrictEqual(child.remotePort, first.remotePort, 'the child made its own connection')
   },
   // (i) TLS with a trusted CA, an untrusted certificate, and mTLS.
   async tls () {
