@@ -14,7 +14,8 @@
  *
  * Variables read (a bad value gets one warning naming the variable and value, and the
  * default): `OTEL_SDK_DISABLED`, `OTEL_LOG_LEVEL`, `OTEL_SERVICE_NAME`,
- * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_EXPORTER` (`console`, `none`),
+ * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_EXPORTER` (`console`, `otlp`, `none`; `otlp` is
+ * the OTLP/HTTP exporter configured by otelc_otlp_http_exporter_options_from_env()),
  * `OTEL_TRACES_SAMPLER` (`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`
  * (the default), `parentbased_always_off`, `parentbased_traceidratio`, `otelc_rules`,
  * `otelc_ratelimited`) with `OTEL_TRACES_SAMPLER_ARG` (the ratio, default 1; the rule string,
@@ -24,9 +25,9 @@
  * also when the SDK is disabled, so a disabled service still passes context on).
  *
  * `OTEL_TRACES_EXPORTER` is a comma-separated list (case-insensitive, duplicates ignored).
- * The specification's default, `otlp`, is not in this build yet: when the variable is unset,
- * or names no known exporter, the console exporter is used; `otlp` logs a warning and uses
- * console. `none` alone disables export; listed with other exporters it is ignored.
+ * When the variable is unset, or names no known exporter, the console exporter is used (the
+ * specification's default is `otlp`; otelc never sends over the network unasked). `none`
+ * alone disables export; listed with other exporters it is ignored.
  */
 #ifndef OTELC_SDK_H
 #define OTELC_SDK_H

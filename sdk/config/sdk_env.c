@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "otelc/exporters.h"
+#include "otelc/otlp.h"
 #include "otelc/propagation.h"
 #include "otelc/sdk.h"
 #include "propagators/propagator_internal.h"
@@ -38,12 +39,23 @@ OTELC_API void otelc_set_global_tracer_provider(otelc_tracer_provider *tp)
 /* ---- Exporters ------------------------------------------------------------------------ */
 
 /* The exporters this build can make; a bit each in the wanted set. */
-enum exporter_kind { EXPORTER_CONSOLE = 0, EXPORTER_KIND_COUNT };
+enum exporter_kind { EXPORTER_CONSOLE = 0, EXPORTER_OTLP, EXPORTER_KIND_COUNT };
 
 static int make_console(otelc_span_exporter **out) { return otelc_console_exporter_new(out, NULL); }
 
+/* OTLP over HTTP, configured by the OTEL_EXPORTER_OTLP_* variables (protocol grpc warns and
+ * falls back to http/protobuf there). */
+static int make_otlp(otelc_span_exporter **out)
+{
+    otelc_otlp_http_exporter_options o;
+    otelc_otlp_http_exporter_options_init(&o);
+    otelc_otlp_http_exporter_options_from_env(&o);
+    return otelc_otlp_http_exporter_new(out, &o);
+}
+
 static int (*const k_exporter_makers[EXPORTER_KIND_COUNT])(otelc_span_exporter **out) = {
     make_console,
+    make_otlp,
 };
 
 /* The OTEL_TRACES_EXPORTER values this build knows. kind -1 is "none". */
@@ -53,8 +65,7 @@ static const struct exporter_choice {
     const char *warning; /* logged once when the name is used; NULL for none */
 } k_exporters[] = {
     {"console", EXPORTER_CONSOLE, NULL},
-    {"otlp", EXPORTER_CONSOLE,
-     "OTEL_TRACES_EXPORTER: the OTLP exporter is not available in this build; using console"},
+    {"otlp", EXPORTER_OTLP, NULL},
     {"none", -1, NULL},
 };
 #define EXPORTER_CHOICE_COUNT (sizeof k_exporters / sizeof k_exporters[0])
@@ -140,8 +151,8 @@ static int exporter_entry(const char *s, size_t n, void *ud)
 }
 
 /* The set of exporter kinds OTEL_TRACES_EXPORTER asks for. Unset, or nothing recognised in it,
- * means the default: console, because the specification's default (otlp) is not in this
- * build yet. */
+ * means otelc's default: console (the specification's default is otlp; otelc keeps console so
+ * that a program set up from the environment never sends spans over the network unasked). */
 static unsigned exporters_from_env(void)
 {
     struct exporter_list l = {otelc__getenv("OTEL_TRACES_EXPORTER"), 0, 0, 0, 0};

@@ -12,7 +12,8 @@
 static const char *const k_vars[] = {
     "OTEL_SDK_DISABLED", "OTEL_TRACES_EXPORTER", "OTEL_TRACES_SAMPLER",
     "OTEL_TRACES_SAMPLER_ARG", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "OTEL_SPAN_EVENT_COUNT_LIMIT",
-    "OTEL_RESOURCE_ATTRIBUTES", "OTEL_SERVICE_NAME",
+    "OTEL_RESOURCE_ATTRIBUTES", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_EXPORTER_OTLP_PROTOCOL",
 };
 
 static void clear_env(void)
@@ -152,7 +153,7 @@ static void test_sdk_env_not_disabled(void **state)
 }
 
 /* OTEL_TRACES_EXPORTER: a trimmed, case-insensitive list without duplicates; console is the
- * default of this build; "none" alone exports nothing; otlp and unknown names warn. */
+ * default of this build; "none" alone exports nothing; unknown names warn. */
 static void test_sdk_env_exporter_list(void **state)
 {
     (void)state;
@@ -170,8 +171,6 @@ static void test_sdk_env_exporter_list(void **state)
         {"none", 0, 0, NULL, NULL},
         {" none , none", 0, 0, NULL, NULL},
         {"none,console", 1, 1, "\"none\"", "OTEL_TRACES_EXPORTER"},
-        {"otlp", 1, 1, "OTLP exporter is not available", "OTEL_TRACES_EXPORTER"},
-        {"otlp,console,otlp", 1, 1, "OTLP exporter is not available", NULL},
         {"zipkin", 1, 1, "\"zipkin\"", "OTEL_TRACES_EXPORTER"},
         {"zipkin,console,zipkin", 1, 1, "\"zipkin\"", NULL},
         {"zipkin,none", 0, 1, "\"zipkin\"", NULL},
@@ -199,6 +198,26 @@ static void test_sdk_env_exporter_list(void **state)
         if (cases[i].warning2)
             assert_true(tu_log_contains(cases[i].warning2));
     }
+}
+
+/* OTEL_TRACES_EXPORTER=otlp builds the OTLP/HTTP exporter from OTEL_EXPORTER_OTLP_*: here it
+ * sends to a closed port, so the span is ended but not exported and the failure is logged;
+ * protocol grpc warns and falls back to http/protobuf. */
+static void test_sdk_env_otlp_exporter(void **state)
+{
+    (void)state;
+    setenv("OTEL_TRACES_EXPORTER", "otlp", 1);
+    setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9", 1);
+    setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "300", 1);
+    setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", 1);
+    otelc_span_processor_stats st;
+    char *out = run_one_span("otlp-span", &st);
+    assert_int_equal(count_occurrences(out, "otlp-span"), 0);
+    free(out);
+    assert_int_equal(st.ended, 1);
+    assert_int_equal(st.exported, 0);
+    assert_true(tu_log_contains("gRPC is not built yet"));
+    assert_true(tu_log_contains("127.0.0.1:9/v1/traces"));
 }
 
 /* A provider with the given sampler and no processor, for parent spans. */
@@ -346,6 +365,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_not_disabled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_exporter_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sdk_env_otlp_exporter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_sampler_from_env, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_limits_from_env, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_stats_after_ending_spans, setup,

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+// A test OTLP/HTTP receiver on Node's http(s) server that decodes requests with the UPSTREAM
+// opentelemetry-proto v1.7.0 schema (the .proto files and protobufjs shipped by dd-trace), not
+// ours, records what it received, and can be told to fail the next requests.
+//
+// As a module: start({tls, failures}) gives {port, requests, spans, fail(...), close()}.
+// As a program: node receiver.js [--port N] [--fail N --status S --retry-after V
+//   --partial-rejected N --partial-message M --delay MS --drop] [--tls-cert F --tls-key F
+//   [--tls-ca F]]; it prints `listening PORT` and, for each request, one JSON line.
+'use strict'
+
+const fs = require('fs')
+const http = require('http')
+const https = require('https')
+const path = require('path')
+const zlib = require('zlib')
+
+const protoDir = path.join(__dirname, 'node_modules/dd-trace/packages/dd-trace/src/opentelemetry/otlp')
+const protobuf = require(path.join(__dirname, 'node_modules/dd-trace/vendor/dist/protobufjs'))
+
+const root = protobuf.loadSync(['common.proto', 'resource.proto', 'trace.proto',
+  'trace_service.proto'].map(f => path.join(protoDir, f)))
+const RequestType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest')
+const ResponseType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse')
+
+const hex = b => (b ? Buffer.from(b).toString('hex') : '')
+
+// google.rpc.Status { int32 code = 1; string message = 2; } written by hand: the upstream
+// package does not ship status.proto.
+function encodeStatus (code, message) {
+  const msg = Buffer.from(message, 'utf8')
+  const varint = n => { const out = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b) } while (n); return out }
+  return Buffer.concat([Buffer.from([0x08, ...varint(code), 0x12, ...varint(msg.length)]), msg])
+}
+
+function anyValue (v) {
+  if (!v) return null
+  for (const k of ['stringValue', 'boolValue', 'intValue', 'doubleValue']) {
+    if (v[k] !== undefined && v[k] !== null) return k === 'intValue' ? String(v[k]) : v[k]
+  }
+  if (v.arrayValue) return (v.arrayValue.values || []).map(anyValue)
+  if (v.bytesValue) return hex(v.bytesValue)
+  return null
+}
+
+function attrs (list) {
+  const o = {}
+  for (const kv of list || []) o[kv.key] = anyValue(kv.value)
+  return o
+}
+
+// One flat record per span, the same for protobuf and JSON bodies (ids in lower-case hex).
+function flatten (req, idsAreHex) {
+  const out = []
+  const id = v => (idsAreHex ? (v || '') : hex(v))
+  for (const rs of req.resourceSpans || []) {
+    const resource = attrs(rs.resource && rs.resource.attributes)
+    for (const ss of rs.scopeSpans || []) {
+      const scope = ss.scope || {}
+      for (const s of ss.spans || []) {
+        out.push({
+          traceId: id(s.traceId),
+          spanId: id(s.spanId),
+          parentSpanId: id(s.parentSpanId),
+          name: s.name,
+          kind: Number(s.kind || 0),
+          attributes: attrs(s.attributes),
+          events: (s.events || []).map(e => ({ name: e.name, attributes: attrs(e.attributes) })),
+          links: (s.links || []).map(l => ({ traceId: id(l.traceId), spanId: id(l.spanId) })),
+          status: { code: Number((s.status && s.status.code) || 0) },
+          resource,
+          scope: { name: scope.name || '', version: scope.version || '' },
+        })
+      }
+    }
+  }
+  return out
+}
+
+function decode (body, contentType) {
+  if (contentType.startsWith('application/json')) return flatten(JSON.parse(body.toString('utf8')), true)
+  if (contentType.startsWith('application/x-protobuf')) return flatten(RequestType.decode(body), false)
+  throw new Error('unexpected content type ' + contentType)
+}
+
+function start (opts = {}) {
+  const state = { requests: [], spans: [], failures: [], errors: [] }
+  // fail(n, how): the next n requests are answered as `how` says: {status, retryAfter,
+  // message, partialRejected, partialMessage, delayMs, drop}.
+  state.fail = (n, how) => { for (let i = 0; i < n; i++) state.failures.push(how) }
+
+  const handler = (req, res) => {
+    const chunks = []
+    req.on('data', c => chunks.push(c))
+    req.on('end', () => {
+      const t = Date.now()
+      const how = state.failures.shift() || {}
+      const rec = {
+        time: t,
+        method: req.method,
+        url: req.url,
+        contentType: req.headers['content-type'] || '',
+        contentEncoding: req.headers['content-encoding'] || '',
+        userAgent: req.headers['user-agent'] || '',
+        remotePort: req.socket.remotePort,
+        headers: req.headers,
+        answered: how.drop ? 'drop' : (how.status || 200),
+        spans: 0,
+      }
+      state.requests.push(rec)
+      const answer = () => {
+        if (how.drop) { req.socket.destroy(); return }
+        const json = rec.contentType.startsWith('application/json')
+        const status = how.status || 200
+        const headers = { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' }
+        if (how.retryAfter !== undefined) headers['Retry-After'] = String(how.retryAfter)
+        let body
+        if (status >= 200 && status < 300) {
+          if (how.partialRejected !== undefined) {
+            const ps = { rejectedSpans: how.partialRejected, errorMessage: how.partialMessage || '' }
+            body = json ? Buffer.from(JSON.stringify({ partialSuccess: { rejectedSpans: String(ps.rejectedSpans), errorMessage: ps.errorMessage } }))
+              : Buffer.from(ResponseType.encode({ partialSuccess: ps }).finish())
+          } else {
+            body = json ? Buffer.from('{}') : Buffer.alloc(0)
+          }
+        } else if (how.garbage) {
+          body = Buffer.alloc(200000, 0xff)
+        } else {
+          const message = how.message || ('status ' + status)
+          body = json ? Buffer.from(JSON.stringify({ code: 3, message })) : encodeStatus(3, message)
+        }
+        res.writeHead(status, headers)
+        res.end(body)
+      }
+      if (!how.status && !how.drop) {
+        // Only requests answered with success count as received.
+        try {
+          let body = Buffer.concat(chunks)
+          if (rec.contentEncoding === 'gzip') body = zlib.gunzipSync(body)
+          const spans = decode(body, rec.contentType)
+          rec.spans = spans.length
+          state.spans.push(...spans)
+        } catch (e) {
+          state.errors.push(String(e))
+          res.writeHead(400, { 'Content-Type': 'application/x-protobuf' })
+          res.end(encodeStatus(3, 'receiver cannot decode: ' + e.message))
+          return
+        }
+      }
+      if (opts.onRequest) opts.onRequest(rec)
+      if (how.delayMs) setTimeout(answer, how.delayMs)
+      else answer()
+    })
+  }
+
+  const server = opts.tls ? https.createServer(opts.tls, handler) : http.createServer(handler)
+  server.on('tlsClientError', e => state.errors.push('tls: ' + e.message))
+  return new Promise(resolve => {
+    server.listen(opts.port || 0, '127.0.0.1', () => {
+      state.port = server.address().port
+      state.close = () => new Promise(r => { server.closeAllConnections && server.closeAllConnections(); server.close(() => r()) })
+      resolve(state)
+    })
+  })
+}
+
+module.exports = { start, encodeStatus }
+
+if (require.main === module) {
+  const args = process.argv.slice(2)
+  const flag = name => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined }
+  const tls = flag('--tls-cert') ? {
+    cert: fs.readFileSync(flag('--tls-cert')),
+    key: fs.readFileSync(flag('--tls-key')),
+    ...(flag('--tls-ca') ? { ca: fs.readFileSync(flag('--tls-ca')), requestCert: true, rejectUnauthorized: true } : {}),
+  } : null
+  start({ port: Number(flag('--port') || 0), tls, onRequest: rec => console.log(JSON.stringify({ ...rec, headers: undefined })) }).then(r => {
+    const n = Number(flag('--fail') || 0)
+    if (n) {
+      r.fail(n, {
+        status: flag('--status') ? Number(flag('--status')) : undefined,
+        retryAfter: flag('--retry-after'),
+        partialRejected: flag('--partial-rejected') ? Number(flag('--partial-rejected')) : undefined,
+        partialMessage: flag('--partial-message'),
+        delayMs: Number(flag('--delay') || 0),
+        drop: args.includes('--drop'),
+      })
+    }
+    console.log('listening ' + r.port)
+  })
+}
