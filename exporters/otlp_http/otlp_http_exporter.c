@@ -28,6 +28,8 @@
 #define DEFAULT_BASE "http://localhost:4318"
 #define TRACES_PATH "v1/traces"
 #define DEFAULT_TIMEOUT_MS 10000u
+/* The request size above which a batch is split (what collectors accept by default). */
+#define DEFAULT_MAX_REQUEST (64ull * 1024 * 1024)
 /* Response bodies are read up to this; the rest is discarded (a collector's answer is small). */
 #define RESPONSE_CAP (64 * 1024)
 /* Buffers that grew past this for one huge batch are given back after the export. */
@@ -41,6 +43,7 @@ struct otlp_http {
     otelc_otlp_protocol protocol;
     otelc_otlp_compression compression;
     uint32_t timeout_ms;
+    uint64_t max_request; /* encoded bytes above which a batch is split */
     char *ca_file, *cert_file, *key_file;
     int insecure;
     struct curl_slist *headers; /* Content-Type, Content-Encoding and the user's headers */
@@ -128,6 +131,7 @@ void otelc_otlp_http_exporter_options_init(otelc_otlp_http_exporter_options *opt
     opt->protocol = OTELC_OTLP_HTTP_PROTOBUF;
     opt->compression = OTELC_OTLP_COMPRESSION_NONE;
     opt->timeout_ms = DEFAULT_TIMEOUT_MS;
+    opt->max_request_bytes = DEFAULT_MAX_REQUEST;
 }
 
 /* The per-signal variable when set, else the general one. */
@@ -158,6 +162,9 @@ void otelc_otlp_http_exporter_options_from_env(otelc_otlp_http_exporter_options 
     }
     if ((v = env2("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS", &which)))
         opt->headers = v;
+    if (otelc__getenv("OTELC_EXPORTER_OTLP_MAX_REQUEST_SIZE"))
+        opt->max_request_bytes = otelc__env_u32("OTELC_EXPORTER_OTLP_MAX_REQUEST_SIZE",
+                                                DEFAULT_MAX_REQUEST, 1024, UINT32_MAX);
     if (env2("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT", &which))
         opt->timeout_ms = (uint32_t)otelc__env_ms(which, opt->timeout_ms, 1, UINT32_MAX);
     if (env2("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION", &which)) {
@@ -424,31 +431,38 @@ static int curl_retryable(CURLcode c)
 
 static int fail(struct otlp_http *x, int rc)
 {
-    otelc__log(OTELC_LOG_ERROR, "otlp/http exporter: export failed: %s", x->last_error);
+    /* Throttled: a collector that is down for an hour must not fill the host's stderr; the
+     * counters and otelc_otlp_http_exporter_last_error() keep the details. */
+    OTELC__LOG_THROTTLED(OTELC_LOG_ERROR, "otlp/http exporter: export failed: %s", x->last_error);
     return rc;
 }
 
-static int otlp_http_export(void *ud, otelc_span *const *spans, size_t n, uint64_t deadline)
+/* Returned by export_batch() when the encoded request is over the limit and can be split. */
+#define SPLIT_ME 1
+
+static int export_batch(struct otlp_http *x, otelc_span *const *spans, size_t n,
+                        uint64_t deadline)
 {
-    struct otlp_http *x = ud;
     struct otelc__retry retry;
     const struct otelc__buf *payload;
     int rc;
-
-    x->last_error[0] = '\0';
-    if (x->shut)
-        return OTELC_ESHUTDOWN;
-    if (n == 0)
-        return OTELC_OK;
-    uint64_t cap = otelc__deadline_ms(x->timeout_ms);
-    if (deadline == 0 || deadline > cap)
-        deadline = cap;
 
     otelc__buf_reset(&x->body);
     rc = x->protocol == OTELC_OTLP_HTTP_JSON ? otelc__otlp_json_encode_spans(&x->body, spans, n)
                                              : otelc__otlp_proto_encode_spans(&x->body, spans, n);
     if (rc == OTELC_OK)
         rc = otelc__buf_status(&x->body);
+    if (rc == OTELC_OK && x->body.len > x->max_request) {
+        if (n > 1) {
+            rc = SPLIT_ME;
+            goto out;
+        }
+        snprintf(x->last_error, sizeof x->last_error,
+                 "one span encodes to %zu bytes, over the request limit of %llu", x->body.len,
+                 (unsigned long long)x->max_request);
+        rc = fail(x, OTELC_EREJECTED);
+        goto out;
+    }
     if (rc == OTELC_OK && x->compression == OTELC_OTLP_COMPRESSION_GZIP)
         rc = gzip_body(x);
     if (rc != OTELC_OK) {
@@ -525,6 +539,34 @@ out:
     if (x->gz.cap > KEEP_BUF_CAP)
         otelc__buf_free(&x->gz);
     return rc;
+}
+
+/* Halves a batch whose request would be too large, until every part fits; every part is
+ * sent even when another failed, and the first failure is returned. */
+static int export_split(struct otlp_http *x, otelc_span *const *spans, size_t n,
+                        uint64_t deadline)
+{
+    int rc = export_batch(x, spans, n, deadline);
+    if (rc != SPLIT_ME)
+        return rc;
+    size_t half = n / 2;
+    int a = export_split(x, spans, half, deadline);
+    int b = export_split(x, spans + half, n - half, deadline);
+    return a != OTELC_OK ? a : b;
+}
+
+static int otlp_http_export(void *ud, otelc_span *const *spans, size_t n, uint64_t deadline)
+{
+    struct otlp_http *x = ud;
+    x->last_error[0] = '\0';
+    if (x->shut)
+        return OTELC_ESHUTDOWN;
+    if (n == 0)
+        return OTELC_OK;
+    uint64_t cap = otelc__deadline_ms(x->timeout_ms);
+    if (deadline == 0 || deadline > cap)
+        deadline = cap;
+    return export_split(x, spans, n, deadline);
 }
 
 static int otlp_http_shutdown(void *ud, uint64_t deadline)
@@ -660,6 +702,7 @@ int otelc_otlp_http_exporter_new(otelc_span_exporter **out,
     x->protocol = opt->protocol;
     x->compression = opt->compression;
     x->timeout_ms = opt->timeout_ms ? opt->timeout_ms : DEFAULT_TIMEOUT_MS;
+    x->max_request = opt->max_request_bytes ? opt->max_request_bytes : DEFAULT_MAX_REQUEST;
     x->insecure = opt->tls_insecure_skip_verify != 0;
     x->url = make_url(opt);
     if (x->url)

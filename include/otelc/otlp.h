@@ -40,6 +40,9 @@ typedef struct otelc_otlp_http_exporter_options {
     const char *client_cert_file;       ///< PEM client certificate for mTLS; NULL: none
     const char *client_key_file;        ///< PEM client key for mTLS; NULL: none
     int tls_insecure_skip_verify;       ///< 1 turns certificate and host verification OFF
+    uint64_t max_request_bytes;         ///< a batch whose encoded request is larger is split
+                                        ///< in halves (a single larger span fails); 0: the
+                                        ///< default 64 MiB; OTELC_EXPORTER_OTLP_MAX_REQUEST_SIZE
 } otelc_otlp_http_exporter_options;
 
 /** Fills defaults. */

@@ -101,6 +101,19 @@ function makeCerts () {
 }
 
 const cases = {
+  // Batches whose request would pass the size limit are split, and nothing is lost.
+  async split () {
+    const rx = await receiver.start()
+    const r = await runGen({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rx.port}`,
+      OTELC_EXPORTER_OTLP_MAX_REQUEST_SIZE: '8192',
+    }, big)
+    await rx.close()
+    assert.deepStrictEqual(rx.errors, [])
+    checkBig(r, rx.spans)
+    for (const q of rx.requests) assert.ok(q.bodyLength <= 8192, 'request of ' + q.bodyLength)
+    assert.ok(rx.requests.length >= 3000 * 180 / 8192, 'requests: ' + rx.requests.length)
+  },
   // (a) the big generator run over http/protobuf, with a percent-encoded header.
   async protobuf () {
     const rx = await receiver.start()

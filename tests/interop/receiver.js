@@ -105,6 +105,7 @@ function start (opts = {}) {
         remotePort: req.socket.remotePort,
         headers: req.headers,
         answered: how.drop ? 'drop' : (how.status || 200),
+        bodyLength: chunks.reduce((n, c) => n + c.length, 0),
         spans: 0,
       }
       state.requests.push(rec)
