@@ -141,7 +141,8 @@ static void test_otlp_http_refused_until_deadline(void **state)
         assert_non_null(strstr(err, "no time left to retry"));
         assert_null(strstr(err, "sekrit"));
         assert_false(tu_log_contains("sekrit"));
-        assert_int_equal(tu_log_count(), 1);
+        /* One line for the first failure; the repeat within 10 s is throttled. */
+        assert_int_equal(tu_log_count(), round == 0 ? 1 : 0);
         otelc__span_exporter_methods(e)->after_fork(otelc_span_exporter_user_data(e));
     }
     assert_int_equal(otelc_span_exporter_shutdown(e, 0), OTELC_OK);
