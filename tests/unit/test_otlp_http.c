@@ -116,15 +116,25 @@ static void test_otlp_http_last_error_kinds(void **state)
     otelc_span_exporter_free(e);
 }
 
+/* A provider (returned in *tp) whose collecting exporter holds one ended span. */
+static otelc_span *one_ended_span(otelc_tracer_provider **tp)
+{
+    *tp = tu_provider(NULL, NULL, NULL);
+    assert_non_null(*tp);
+    otelc_tracer *t = otelc_tracer_provider_get_tracer(*tp, "t", NULL, NULL, NULL, 0);
+    otelc_span_end(otelc_span_start(t, "s", NULL));
+    otelc_span *span = tu_span_at(0);
+    assert_non_null(span);
+    return span;
+}
+
 /* Connection failures are retried until the deadline, then reported without header values;
  * after fork the connection is dropped and the next export works the same. */
 static void test_otlp_http_refused_until_deadline(void **state)
 {
     (void)state;
-    otelc_tracer_provider *tp = tu_provider(NULL, NULL, NULL);
-    otelc_span_end(otelc_span_start(otelc_tracer_provider_get_tracer(tp, "t", NULL, NULL, NULL, 0),
-                                    "s", NULL));
-    otelc_span *span = tu_span_at(0);
+    otelc_tracer_provider *tp = NULL;
+    otelc_span *span = one_ended_span(&tp);
     otelc_otlp_http_exporter_options o;
     otelc_span_exporter *e = NULL;
     otelc_otlp_http_exporter_options_init(&o);
@@ -156,10 +166,8 @@ static void test_otlp_http_refused_until_deadline(void **state)
 static void test_otlp_http_url_secrets_hidden(void **state)
 {
     (void)state;
-    otelc_tracer_provider *tp = tu_provider(NULL, NULL, NULL);
-    otelc_span_end(otelc_span_start(otelc_tracer_provider_get_tracer(tp, "t", NULL, NULL, NULL, 0),
-                                    "s", NULL));
-    otelc_span *span = tu_span_at(0);
+    otelc_tracer_provider *tp = NULL;
+    otelc_span *span = one_ended_span(&tp);
     otelc_otlp_http_exporter_options o;
     otelc_span_exporter *e = NULL;
     otelc_otlp_http_exporter_options_init(&o);
