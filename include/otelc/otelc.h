@@ -11,6 +11,7 @@
 #include "exporters.h"
 #include "id_generator.h"
 #include "log.h"
+#include "metric_data.h"
 #include "otlp.h"
 #include "processor.h"
 #include "propagation.h"
