@@ -12,6 +12,7 @@
 #include "sdk/common/fork.h"
 #include "sdk/common/log_internal.h"
 #include "sdk/common/ring.h"
+#include "sdk/common/tsc_clock.h"
 #include "span_internal.h"
 
 enum worker_state { WORKER_NONE = 0, WORKER_RUNNING, WORKER_EXITED };
@@ -150,6 +151,7 @@ static void *worker_main(void *arg)
         uint64_t target = atomic_load(&b->flush_target);
         int stopping = atomic_load(&b->stopping);
         uint64_t now = otelc__mono_ns();
+        otelc__tsc_tick(now);
         int work = size >= b->batch_size || (size > 0 && now >= next_export) ||
                    target > done || (stopping && size > 0);
         if (!work) {
@@ -161,7 +163,11 @@ static void *worker_main(void *arg)
              * that raced with the store is not missed (both sides use seq_cst). */
             atomic_store(&b->wake_at, atomic_load(&b->q.head) + b->batch_size);
             if (queue_tail(b) < atomic_load(&b->wake_at)) {
-                struct timespec ts = otelc__timespec(next_export);
+                /* Until the span clock is calibrated, look in every 25 ms to finish it. */
+                uint64_t until = next_export;
+                if (otelc__tsc_calibrating() && until > now + 25000000ull)
+                    until = now + 25000000ull;
+                struct timespec ts = otelc__timespec(until);
                 pthread_cond_timedwait(&b->wake_cv, &b->mu, &ts);
             }
             atomic_store(&b->wake_at, NO_WAKE);
@@ -220,15 +226,19 @@ static int ensure_worker(struct batch *b)
 
 /* ---- the processor methods --------------------------------------------------------------- */
 
-static void batch_on_end(void *ud, otelc_span *span)
+/* Queues an ended span, taking over one reference the caller gives it (released here when
+ * the span is not queued). */
+static const otelc_span_processor_methods batch_methods;
+
+static void queue_owned(struct batch *b, otelc_span *span)
 {
-    struct batch *b = ud;
-    if (!(span->ctx.trace_flags & OTELC_TRACE_FLAG_SAMPLED))
+    if (!(span->ctx.trace_flags & OTELC_TRACE_FLAG_SAMPLED)) {
+        otelc_span_release(span);
         return;
+    }
     if (__builtin_expect(atomic_load_explicit(&b->state, memory_order_relaxed) != WORKER_RUNNING,
                          0))
         ensure_worker(b);
-    otelc_span_ref(span);
     uint64_t pos;
     if (!otelc__ring_push(&b->q, span, &pos)) {
         atomic_fetch_add_explicit(&b->dropped_full, 1, memory_order_relaxed);
@@ -244,6 +254,22 @@ static void batch_on_end(void *ud, otelc_span *span)
         pthread_cond_signal(&b->wake_cv);
         pthread_mutex_unlock(&b->mu);
     }
+}
+
+static void batch_on_end(void *ud, otelc_span *span)
+{
+    if (!(span->ctx.trace_flags & OTELC_TRACE_FLAG_SAMPLED))
+        return;
+    queue_owned(ud, otelc_span_ref(span));
+}
+
+int otelc__batch_on_end_owned(const otelc_span_processor_methods *m, void *ud,
+                              otelc_span *span)
+{
+    if (m != &batch_methods)
+        return 0;
+    queue_owned(ud, span);
+    return 1;
 }
 
 /* Waits on done_cv until pred holds, the worker exits, or the deadline passes. */

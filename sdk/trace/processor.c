@@ -42,6 +42,13 @@ void otelc__processor_on_end(otelc_span_processor *p, otelc_span *span)
         p->m->on_end(p->ud, span);
 }
 
+int otelc__processor_on_end_owned(otelc_span_processor *p, otelc_span *span)
+{
+    if (atomic_load_explicit(&p->shut_down, memory_order_relaxed))
+        return 0;
+    return otelc__batch_on_end_owned(p->m, p->ud, span);
+}
+
 int otelc__processor_force_flush(otelc_span_processor *p, uint64_t deadline)
 {
     if (atomic_load(&p->shut_down))

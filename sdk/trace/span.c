@@ -8,6 +8,7 @@
 #include "sdk/common/clock.h"
 #include "sdk/common/log_internal.h"
 #include "sdk/common/random.h"
+#include "sdk/common/tsc_clock.h"
 #include "span_internal.h"
 #include "span_pool.h"
 
@@ -246,7 +247,7 @@ static otelc_span *start_recording(struct otelc_tracer *t, const char *name,
         return NULL;
     }
     /* The clock is read only for spans that record: a dropped span reads none. */
-    s->start_ns = o->start_time ? o->start_time : otelc__now_ns();
+    s->start_ns = o->start_time ? o->start_time : otelc__span_time_ns();
     for (size_t i = 0; i < o->attr_count; i++)
         set_attr_locked(s, o->attrs[i].key, &o->attrs[i].value);
     for (size_t i = 0; i < r->attr_count; i++)
@@ -441,7 +442,7 @@ static void add_event(struct otelc_span *s, const char *name, uint64_t time_ns,
     if (!s || !s->recording)
         return;
     if (!time_ns)
-        time_ns = otelc__now_ns();
+        time_ns = otelc__span_time_ns();
     if (!lock_mutable(s))
         return;
     const otelc_span_limits *l = &s->tracer->tp->limits;
@@ -550,7 +551,13 @@ OTELC_API void otelc_span_end_at(otelc_span *s, uint64_t end_time_ns)
     if (!s)
         return;
     if (s->recording && !atomic_load_explicit(&s->ended, memory_order_relaxed)) {
-        uint64_t end = end_time_ns ? end_time_ns : otelc__now_ns();
+        uint64_t end = end_time_ns;
+        if (!end) {
+            /* A re-anchored span clock may step back a little: never a negative duration. */
+            end = otelc__span_time_ns();
+            if (end < s->start_ns)
+                end = s->start_ns;
+        }
         int first = 0;
         span_lock(s);
         if (!atomic_load_explicit(&s->ended, memory_order_relaxed)) {
@@ -561,8 +568,18 @@ OTELC_API void otelc_span_end_at(otelc_span *s, uint64_t end_time_ns)
         span_unlock(s);
         if (first) {
             struct otelc_tracer_provider *tp = s->tracer->tp;
-            for (size_t i = 0; i < tp->nprocs; i++)
+            size_t n = tp->nprocs;
+            if (n == 0) {
+                release(s);
+                return;
+            }
+            for (size_t i = 0; i + 1 < n; i++)
                 otelc__processor_on_end(tp->procs[i], s);
+            /* The last processor may take the caller's reference over instead of taking one
+             * of its own that the caller then drops: two atomic operations fewer. */
+            if (otelc__processor_on_end_owned(tp->procs[n - 1], s))
+                return;
+            otelc__processor_on_end(tp->procs[n - 1], s);
         }
     }
     release(s);

@@ -94,6 +94,13 @@ void otelc__tracer_free(struct otelc_tracer *t);
 void otelc__processor_on_start(otelc_span_processor *p, otelc_span *span,
                                const otelc_context *parent);
 void otelc__processor_on_end(otelc_span_processor *p, otelc_span *span);
+/* Gives @p span's ending reference to the processor when it can take it over (the built-in
+ * batch processor): returns 1 and the caller must not release it; else 0 and nothing
+ * happened. Saves the reference and release pair of a plain on_end. */
+int otelc__processor_on_end_owned(otelc_span_processor *p, otelc_span *span);
+/* The batch processor's side of it: 1 when m is the batch processor's table. */
+int otelc__batch_on_end_owned(const otelc_span_processor_methods *m, void *ud,
+                              otelc_span *span);
 int otelc__processor_force_flush(otelc_span_processor *p, uint64_t deadline);
 int otelc__processor_shutdown(otelc_span_processor *p, uint64_t deadline);
 void otelc__processor_get_stats(otelc_span_processor *p, otelc_span_processor_stats *stats);
