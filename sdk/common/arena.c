@@ -24,14 +24,8 @@ void otelc__arena_init(struct otelc__arena *a, void *inline_buf, size_t len)
     a->end = inline_buf ? (unsigned char *)inline_buf + len : NULL;
 }
 
-void *otelc__arena_alloc(struct otelc__arena *a, size_t n)
+void *otelc__arena_alloc_chunk(struct otelc__arena *a, size_t n)
 {
-    n = align8(n ? n : 1);
-    if (a->cur && (size_t)(a->end - a->cur) >= n) {
-        void *p = a->cur;
-        a->cur += n;
-        return p;
-    }
     /* Chunks double with the bytes already taken, so many small values stay cheap and one
      * large value costs one allocation of its own size. */
     size_t want = a->heap_bytes > OTELC__ARENA_MIN_CHUNK ? a->heap_bytes : OTELC__ARENA_MIN_CHUNK;
@@ -51,19 +45,6 @@ void *otelc__arena_alloc(struct otelc__arena *a, size_t n)
     a->cur = data + n;
     a->end = data + want;
     return data;
-}
-
-char *otelc__arena_strndup(struct otelc__arena *a, const char *s, size_t len)
-{
-    if (len == SIZE_MAX)
-        return NULL;
-    char *p = otelc__arena_alloc(a, len + 1);
-    if (!p)
-        return NULL;
-    if (len)
-        memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
 }
 
 void otelc__arena_reset(struct otelc__arena *a, void *inline_buf, size_t len)

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct otelc__arena_chunk;
 
@@ -18,10 +19,37 @@ struct otelc__arena {
 
 /* Starts an arena over an optional inline buffer (may be NULL with len 0). */
 void otelc__arena_init(struct otelc__arena *a, void *inline_buf, size_t len);
-/* n bytes aligned to 8, or NULL on allocation failure. */
-void *otelc__arena_alloc(struct otelc__arena *a, size_t n);
+/* The slow path of otelc__arena_alloc: a new chunk. n is already rounded up. */
+void *otelc__arena_alloc_chunk(struct otelc__arena *a, size_t n);
+
+/* n bytes aligned to 8, or NULL on allocation failure. Inline: most values of a span fit
+ * in its inline buffer, and taking bytes from it is a compare and an add. */
+static inline void *otelc__arena_alloc(struct otelc__arena *a, size_t n)
+{
+    if (n > SIZE_MAX - 8)
+        return NULL;
+    n = n ? (n + 7u) & ~(size_t)7u : 8u;
+    if (a->cur && (size_t)(a->end - a->cur) >= n) {
+        void *p = a->cur;
+        a->cur += n;
+        return p;
+    }
+    return otelc__arena_alloc_chunk(a, n);
+}
+
 /* A NUL-terminated copy of s[0..len). */
-char *otelc__arena_strndup(struct otelc__arena *a, const char *s, size_t len);
+static inline char *otelc__arena_strndup(struct otelc__arena *a, const char *s, size_t len)
+{
+    if (len == SIZE_MAX)
+        return NULL;
+    char *p = (char *)otelc__arena_alloc(a, len + 1);
+    if (!p)
+        return NULL;
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
 /* Frees the heap chunks; the arena is empty (over its inline buffer) afterwards. */
 void otelc__arena_reset(struct otelc__arena *a, void *inline_buf, size_t len);
 

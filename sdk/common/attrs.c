@@ -184,7 +184,8 @@ int otelc__attrs_set(struct otelc__attrs *l, struct otelc__arena *a, const char 
     if (!key || !key[0] || !v || !valid_type(v->type))
         return OTELC_EINVAL;
     for (uint32_t i = 0; i < l->count; i++) {
-        if (strcmp(l->items[i].key, key) != 0)
+        /* The first byte rules out most keys without a call. */
+        if (l->items[i].key[0] != key[0] || strcmp(l->items[i].key, key) != 0)
             continue;
         if (overwrite_in_place(&l->items[i].value, v, len_limit))
             return OTELC_OK;
@@ -212,15 +213,45 @@ int otelc__attrs_set(struct otelc__attrs *l, struct otelc__arena *a, const char 
         l->cap = ncap;
     }
     size_t klen = strlen(key);
+    otelc_attr *dst = &l->items[l->count];
+    if (v->type == OTELC_VALUE_STRING && (v->u.s || !v->len)) {
+        /* The common case, a string: key and value share one piece of the arena. */
+        size_t n = v->len;
+        if (len_limit != UINT32_MAX && n)
+            n = otelc__utf8_prefix(v->u.s, n, len_limit);
+        if (klen > SIZE_MAX / 2 - 2 || n > SIZE_MAX / 2)
+            return OTELC_ENOMEM;
+        char *k = otelc__arena_alloc(a, klen + n + 2);
+        if (!k)
+            return OTELC_ENOMEM;
+        memcpy(k, key, klen + 1);
+        char *val = k + klen + 1;
+        if (n)
+            memcpy(val, v->u.s, n);
+        val[n] = '\0';
+        dst->key = k;
+        dst->value = *v;
+        dst->value.u.s = val;
+        dst->value.len = n;
+        l->count++;
+        return OTELC_OK;
+    }
     char *k = otelc__arena_strndup(a, key, klen);
     if (!k)
         return OTELC_ENOMEM;
+    if (v->type == OTELC_VALUE_BOOL || v->type == OTELC_VALUE_INT ||
+        v->type == OTELC_VALUE_DOUBLE) {
+        dst->key = k;
+        dst->value = *v; /* a scalar owns no storage */
+        l->count++;
+        return OTELC_OK;
+    }
     otelc_value copy;
     int rc = otelc__value_copy(&copy, v, a, len_limit);
     if (rc != OTELC_OK)
         return rc;
-    l->items[l->count].key = k;
-    l->items[l->count].value = copy;
+    dst->key = k;
+    dst->value = copy;
     l->count++;
     return OTELC_OK;
 }

@@ -112,10 +112,9 @@ static void publish(uint64_t tsc0, uint64_t wall0, uint64_t mult)
 {
     uint32_t s = atomic_load_explicit(&otelc__tsc.seq, memory_order_relaxed);
     atomic_store_explicit(&otelc__tsc.seq, s + 1, memory_order_relaxed);
-    atomic_thread_fence(memory_order_release);
-    atomic_store_explicit(&otelc__tsc.tsc0, tsc0, memory_order_relaxed);
-    atomic_store_explicit(&otelc__tsc.wall0, wall0, memory_order_relaxed);
-    atomic_store_explicit(&otelc__tsc.mult, mult, memory_order_relaxed);
+    atomic_store_explicit(&otelc__tsc.tsc0, tsc0, memory_order_release);
+    atomic_store_explicit(&otelc__tsc.wall0, wall0, memory_order_release);
+    atomic_store_explicit(&otelc__tsc.mult, mult, memory_order_release);
     atomic_store_explicit(&otelc__tsc.seq, s + 2, memory_order_release);
     atomic_store_explicit(&otelc__tsc.ready, 1, memory_order_release);
 }

@@ -24,7 +24,8 @@
 #endif
 
 /* The published scale, under a sequence lock: seq is odd while the worker rewrites it. The
- * fields are atomics read relaxed (plain loads), ordered by the fences around them. */
+ * fields are atomics written with release and read with acquire (plain moves on x86): a
+ * reader that sees any new field value also sees the odd seq before it, and retries. */
 struct otelc__tsc_scale {
     _Atomic uint32_t seq;
     _Atomic uint32_t ready; /* 1 once a calibration was published and not withdrawn */
@@ -55,10 +56,10 @@ static inline uint64_t otelc__span_time_ns(void)
     if (atomic_load_explicit(&otelc__tsc.ready, memory_order_relaxed)) {
         for (int tries = 0; tries < 4; tries++) {
             uint32_t s1 = atomic_load_explicit(&otelc__tsc.seq, memory_order_acquire);
-            uint64_t tsc0 = atomic_load_explicit(&otelc__tsc.tsc0, memory_order_relaxed);
-            uint64_t wall0 = atomic_load_explicit(&otelc__tsc.wall0, memory_order_relaxed);
-            uint64_t mult = atomic_load_explicit(&otelc__tsc.mult, memory_order_relaxed);
-            atomic_thread_fence(memory_order_acquire);
+            /* Acquire loads (plain loads on x86) keep the second read of seq after them. */
+            uint64_t tsc0 = atomic_load_explicit(&otelc__tsc.tsc0, memory_order_acquire);
+            uint64_t wall0 = atomic_load_explicit(&otelc__tsc.wall0, memory_order_acquire);
+            uint64_t mult = atomic_load_explicit(&otelc__tsc.mult, memory_order_acquire);
             uint32_t s2 = atomic_load_explicit(&otelc__tsc.seq, memory_order_relaxed);
             if (s1 == s2 && !(s1 & 1u))
                 return otelc__tsc_to_ns(__rdtsc(), tsc0, wall0, mult);

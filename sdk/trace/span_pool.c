@@ -11,15 +11,19 @@
 #include "sdk/common/tls.h"
 #include "span_internal.h"
 
-/* Per-thread caches are small and the shared pool bounded: together they hold at most
- * (threads x (16 + 64) + 4096) spans, a few MiB, which is the memory a busy pipeline cycles anyway. */
-#define LOCAL_MAX 16u
+/* Spans move between threads in chains of CHAIN (linked through cache_next): a thread that
+ * ends spans it did not start (the batch worker) hands a whole chain to the shared pool with
+ * one push, and a thread that starts spans takes a chain with one pop, so the shared pool's
+ * atomic operations are paid once per CHAIN spans. Per-thread caches hold at most 2 x CHAIN
+ * spans, and the shared pool SHARED_CHAINS chains: together at most
+ * (threads x 32 + 4096) spans, a few MiB, which is the memory a busy pipeline cycles anyway. */
+#define CHAIN 16u
+#define LOCAL_MAX (2u * CHAIN)
 #define SMALL_MAX 64u
-#define SHARED_CAPACITY 4096u
-#define REFILL 8u
+#define SHARED_CHAINS 256u
 
 struct local_cache {
-    struct otelc_span *big[LOCAL_MAX];
+    struct otelc_span *big; /* linked through cache_next */
     uint32_t nbig;
     struct otelc_span *small; /* linked through cache_next */
     uint32_t nsmall;
@@ -29,11 +33,20 @@ struct local_cache {
 static OTELC__TLS struct local_cache t_cache;
 static pthread_key_t g_key;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
-static struct otelc__ring g_shared;
+static struct otelc__ring g_shared; /* chains of CHAIN spans */
 static int g_shared_ok;
 static struct otelc__fork_hooks g_fork;
 
-static void free_big(void *p) { otelc__free(p); }
+static void free_list(struct otelc_span *s)
+{
+    while (s) {
+        struct otelc_span *next = s->cache_next;
+        otelc__free(s);
+        s = next;
+    }
+}
+
+static void free_chain(void *p) { free_list(p); }
 
 static void pool_child(void *ud, int prepared)
 {
@@ -41,21 +54,33 @@ static void pool_child(void *ud, int prepared)
     (void)prepared;
     /* A thread that vanished in the fork may have been mid-push: start the shared pool over. */
     if (g_shared_ok)
-        otelc__ring_reset_single_threaded(&g_shared, free_big);
+        otelc__ring_reset_single_threaded(&g_shared, free_chain);
+}
+
+/* Detaches the first CHAIN spans of the local list (it holds at least CHAIN). */
+static struct otelc_span *take_chain(struct local_cache *c)
+{
+    struct otelc_span *head = c->big, *last = head;
+    for (uint32_t i = 1; i < CHAIN; i++)
+        last = last->cache_next;
+    c->big = last->cache_next;
+    last->cache_next = NULL;
+    c->nbig -= CHAIN;
+    return head;
 }
 
 static void drain_local(struct local_cache *c)
 {
-    while (c->nbig) {
-        struct otelc_span *s = c->big[--c->nbig];
-        if (!g_shared_ok || !otelc__ring_push(&g_shared, s, NULL))
-            otelc__free(s);
+    while (c->nbig >= CHAIN) {
+        struct otelc_span *chain = take_chain(c);
+        if (!g_shared_ok || !otelc__ring_push(&g_shared, chain, NULL))
+            free_list(chain);
     }
-    while (c->small) {
-        struct otelc_span *s = c->small;
-        c->small = s->cache_next;
-        otelc__free(s);
-    }
+    free_list(c->big);
+    c->big = NULL;
+    c->nbig = 0;
+    free_list(c->small);
+    c->small = NULL;
     c->nsmall = 0;
 }
 
@@ -64,7 +89,7 @@ static void thread_exit(void *p) { drain_local(p); }
 static void init_once(void)
 {
     pthread_key_create(&g_key, thread_exit);
-    g_shared_ok = otelc__ring_init(&g_shared, SHARED_CAPACITY) == 0;
+    g_shared_ok = otelc__ring_init(&g_shared, SHARED_CHAINS) == 0;
     g_fork.child = pool_child;
     otelc__fork_register(&g_fork);
 }
@@ -87,14 +112,18 @@ struct otelc_span *otelc__span_pool_get(void)
 {
     struct local_cache *c = cache();
     if (c) {
-        if (c->nbig)
-            return c->big[--c->nbig];
-        if (g_shared_ok) {
+        if (!c->big && g_shared_ok) {
             void *p;
-            while (c->nbig < REFILL && otelc__ring_pop(&g_shared, &p))
-                c->big[c->nbig++] = p;
-            if (c->nbig)
-                return c->big[--c->nbig];
+            if (otelc__ring_pop(&g_shared, &p)) {
+                c->big = p;
+                c->nbig = CHAIN;
+            }
+        }
+        struct otelc_span *s = c->big;
+        if (s) {
+            c->big = s->cache_next;
+            c->nbig--;
+            return s;
         }
     }
     return otelc__malloc(sizeof(struct otelc_span));
@@ -103,15 +132,18 @@ struct otelc_span *otelc__span_pool_get(void)
 void otelc__span_pool_put(struct otelc_span *s)
 {
     struct local_cache *c = cache();
-    if (c) {
-        if (c->nbig < LOCAL_MAX) {
-            c->big[c->nbig++] = s;
-            return;
-        }
-        if (g_shared_ok && otelc__ring_push(&g_shared, s, NULL))
-            return;
+    if (!c) {
+        otelc__free(s);
+        return;
     }
-    otelc__free(s);
+    s->cache_next = c->big;
+    c->big = s;
+    if (++c->nbig < LOCAL_MAX)
+        return;
+    /* Full: pass a chain on to threads that start spans, or free it when nobody wants it. */
+    struct otelc_span *chain = take_chain(c);
+    if (!g_shared_ok || !otelc__ring_push(&g_shared, chain, NULL))
+        free_list(chain);
 }
 
 struct otelc_span *otelc__span_pool_get_small(void)
@@ -146,5 +178,5 @@ void otelc__span_cache_trim(void)
     drain_local(c);
     void *p;
     while (g_shared_ok && otelc__ring_pop(&g_shared, &p))
-        otelc__free(p);
+        free_list(p);
 }
