@@ -189,7 +189,9 @@ static otelc_span *start_nonrecording(struct otelc_tracer *t, const otelc_span_c
     s->has_parent = 0;
     s->parent_remote = 0;
     atomic_init(&s->ended, 0);
-    atomic_flag_clear(&s->lock);
+    /* A plain store: nobody else sees s yet (a seq_cst clear is an xchg that waits for the
+     * pooled span's cache line). */
+    atomic_flag_clear_explicit(&s->lock, memory_order_relaxed);
     s->ctx = *ctx;
     s->tracer = t;
     s->cache_next = NULL;
@@ -217,7 +219,9 @@ static otelc_span *start_recording(struct otelc_tracer *t, const char *name,
     atomic_init(&s->refs, 1);
     s->recording = 1;
     atomic_init(&s->ended, 0);
-    atomic_flag_clear(&s->lock);
+    /* A plain store: nobody else sees s yet (a seq_cst clear is an xchg that waits for the
+     * pooled span's cache line). */
+    atomic_flag_clear_explicit(&s->lock, memory_order_relaxed);
     s->ctx = *ctx;
     s->tracer = t;
     s->cache_next = NULL;

@@ -123,6 +123,12 @@ struct otelc_span *otelc__span_pool_get(void)
         if (s) {
             c->big = s->cache_next;
             c->nbig--;
+            /* The next span was last written by another thread (the batch worker): ask for
+             * its first lines now, so the next start does not wait for them. */
+            if (c->big) {
+                __builtin_prefetch(c->big, 1);
+                __builtin_prefetch((char *)c->big + 64, 1);
+            }
             return s;
         }
     }
