@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "fork.h"
 #include "log_internal.h"
+#include "tls.h"
 
 #if OTELC__HAVE_TSC
 #include <cpuid.h>
@@ -21,6 +23,24 @@ struct otelc__tsc_scale otelc__tsc;
 static pthread_mutex_t cal_mu = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int cal_state; /* 0 not started, 1 base taken, 2 published, -1 not usable */
 static uint64_t base_tsc, base_mono, last_anchor_mono;
+
+static struct otelc__fork_hooks cal_fork;
+static pthread_once_t cal_fork_once = PTHREAD_ONCE_INIT;
+
+/* A thread that held cal_mu across fork() does not exist in the child: the child starts with
+ * a fresh lock (the published scale stays valid: same machine, same counter). */
+static void cal_child(void *ud, int prepared)
+{
+    (void)ud;
+    (void)prepared;
+    pthread_mutex_init(&cal_mu, NULL);
+}
+
+static void cal_register_fork(void)
+{
+    cal_fork.child = cal_child;
+    otelc__fork_register(&cal_fork);
+}
 
 #define CAL_FIRST_NS 20000000ull   /* the first scale after 20 ms */
 #define CAL_EVERY_NS 1000000000ull /* then re-anchored once a second */
@@ -110,11 +130,14 @@ static void read_pair(clockid_t id, uint64_t *tsc, uint64_t *ns)
 
 static void publish(uint64_t tsc0, uint64_t wall0, uint64_t mult)
 {
+    /* A second's worth of ticks: mult is ns per tick in 32.32. */
+    uint64_t stale = (uint64_t)((double)CAL_EVERY_NS * 4294967296.0 / (double)mult);
     uint32_t s = atomic_load_explicit(&otelc__tsc.seq, memory_order_relaxed);
     atomic_store_explicit(&otelc__tsc.seq, s + 1, memory_order_relaxed);
     atomic_store_explicit(&otelc__tsc.tsc0, tsc0, memory_order_release);
     atomic_store_explicit(&otelc__tsc.wall0, wall0, memory_order_release);
     atomic_store_explicit(&otelc__tsc.mult, mult, memory_order_release);
+    atomic_store_explicit(&otelc__tsc.stale, stale, memory_order_release);
     atomic_store_explicit(&otelc__tsc.seq, s + 2, memory_order_release);
     atomic_store_explicit(&otelc__tsc.ready, 1, memory_order_release);
 }
@@ -157,6 +180,7 @@ static void calibrate(uint64_t mono_now)
 void otelc__tsc_tick(uint64_t mono_now)
 {
 #if OTELC__HAVE_TSC
+    pthread_once(&cal_fork_once, cal_register_fork);
     if (pthread_mutex_trylock(&cal_mu) != 0)
         return;
     calibrate(mono_now);
@@ -164,4 +188,17 @@ void otelc__tsc_tick(uint64_t mono_now)
 #else
     (void)mono_now;
 #endif
+}
+
+void otelc__tsc_refresh(void) { otelc__tsc_tick(otelc__mono_ns()); }
+
+uint64_t otelc__span_time_system(void)
+{
+#if OTELC__HAVE_TSC
+    /* Every 256th system-clock read of a thread nudges a calibration that is under way. */
+    static OTELC__TLS uint32_t reads;
+    if ((++reads & 255u) == 0 && otelc__tsc_calibrating())
+        otelc__tsc_tick(otelc__mono_ns());
+#endif
+    return otelc__now_ns();
 }

@@ -32,6 +32,7 @@ struct otelc__tsc_scale {
     _Atomic uint64_t tsc0;  /* the anchor: a counter value ... */
     _Atomic uint64_t wall0; /* ... and the wall-clock ns it stood for */
     _Atomic uint64_t mult;  /* ns per tick, fixed point with 32 fraction bits */
+    _Atomic uint64_t stale; /* ticks after tsc0 past which the scale is due for a refresh */
 };
 
 extern struct otelc__tsc_scale otelc__tsc;
@@ -49,6 +50,12 @@ static inline uint64_t otelc__tsc_to_ns(uint64_t tsc, uint64_t tsc0, uint64_t wa
 }
 #endif
 
+/* The scale is a second old: re-anchor it (or let the thread already doing it). */
+void otelc__tsc_refresh(void);
+/* clock_gettime(CLOCK_REALTIME), which also moves the calibration on now and then, so that
+ * programs without a batch worker get the counter too. */
+uint64_t otelc__span_time_system(void);
+
 /* Wall-clock ns for span start, end and event times. */
 static inline uint64_t otelc__span_time_ns(void)
 {
@@ -60,13 +67,20 @@ static inline uint64_t otelc__span_time_ns(void)
             uint64_t tsc0 = atomic_load_explicit(&otelc__tsc.tsc0, memory_order_acquire);
             uint64_t wall0 = atomic_load_explicit(&otelc__tsc.wall0, memory_order_acquire);
             uint64_t mult = atomic_load_explicit(&otelc__tsc.mult, memory_order_acquire);
+            uint64_t stale = atomic_load_explicit(&otelc__tsc.stale, memory_order_acquire);
             uint32_t s2 = atomic_load_explicit(&otelc__tsc.seq, memory_order_relaxed);
-            if (s1 == s2 && !(s1 & 1u))
-                return otelc__tsc_to_ns(__rdtsc(), tsc0, wall0, mult);
+            if (s1 == s2 && !(s1 & 1u)) {
+                uint64_t tsc = __rdtsc();
+                /* Once a second some thread re-anchors the scale (unsigned: a counter
+                 * behind the anchor also asks for it). */
+                if (__builtin_expect(tsc - tsc0 > stale, 0))
+                    otelc__tsc_refresh();
+                return otelc__tsc_to_ns(tsc, tsc0, wall0, mult);
+            }
         }
     }
 #endif
-    return otelc__now_ns();
+    return otelc__span_time_system();
 }
 
 /* The calibration's pure part, exposed for tests: from a base pair (base_tsc, base_mono) and
@@ -76,10 +90,11 @@ static inline uint64_t otelc__span_time_ns(void)
 uint64_t otelc__tsc_compute_mult(uint64_t base_tsc, uint64_t base_mono, uint64_t tsc,
                                  uint64_t mono);
 
-/* Called by a background thread (the batch worker) now and then with the monotonic time: the
- * first call takes the base pair, a call 20 ms later publishes the first scale, later calls
- * re-anchor it at most once a second (and withdraw it if the counter misbehaves). Cheap when
- * there is nothing to do. Safe to call from several threads (one does the work). */
+/* Called now and then with the monotonic time (by the batch worker, and by span threads
+ * through otelc__span_time_system and otelc__tsc_refresh): the first call takes the base
+ * pair, a call 20 ms later publishes the first scale, later calls re-anchor it at most once a
+ * second (and withdraw it if the counter misbehaves). Cheap when there is nothing to do. Safe
+ * to call from several threads (one does the work, the others return at once). */
 void otelc__tsc_tick(uint64_t mono_now);
 
 /* 1 while span times come from the counter. */
