@@ -50,7 +50,16 @@ static int make_otlp(otelc_span_exporter **out)
     otelc_otlp_http_exporter_options o;
     otelc_otlp_http_exporter_options_init(&o);
     otelc_otlp_http_exporter_options_from_env(&o);
-    return otelc_otlp_http_exporter_new(out, &o);
+    int rc = otelc_otlp_http_exporter_new(out, &o);
+    if (rc == OTELC_EINVAL && o.headers) {
+        /* A bad value gets the default (no headers), as for every other variable; the value
+         * itself may hold a credential and is not shown. */
+        otelc__log(OTELC_LOG_WARN, "OTEL_EXPORTER_OTLP_HEADERS (or its TRACES_ variant) is "
+                                   "malformed; exporting without these headers");
+        o.headers = NULL;
+        rc = otelc_otlp_http_exporter_new(out, &o);
+    }
+    return rc;
 }
 
 static int (*const k_exporter_makers[EXPORTER_KIND_COUNT])(otelc_span_exporter **out) = {
@@ -178,6 +187,15 @@ static int make_processor(otelc_span_processor **out, otelc_span_exporter *expor
     return otelc_batch_span_processor_new(out, exporter, &o);
 }
 
+/* The OTEL_TRACES_EXPORTER name of an exporter kind. */
+static const char *exporter_kind_name(int kind)
+{
+    for (size_t i = 0; i < EXPORTER_CHOICE_COUNT; i++)
+        if (k_exporters[i].kind == kind)
+            return k_exporters[i].name;
+    return "?";
+}
+
 /* Builds one processor per wanted exporter into procs; on failure frees what it built. */
 static int build_processors(unsigned wanted, otelc_span_processor **procs, size_t *count)
 {
@@ -191,6 +209,13 @@ static int build_processors(unsigned wanted, otelc_span_processor **procs, size_
             rc = make_processor(&procs[*count], e);
             if (rc != OTELC_OK)
                 otelc_span_exporter_free(e);
+        }
+        if (rc != OTELC_OK && rc != OTELC_ENOMEM) {
+            /* Bad configuration never stops the SDK: this exporter is left out, loudly. */
+            otelc__log(OTELC_LOG_ERROR, "the %s span exporter cannot be created (%s); its spans "
+                                        "are not exported", exporter_kind_name(k),
+                       otelc_strerror(rc));
+            continue;
         }
         if (rc != OTELC_OK) {
             while (*count > 0)
