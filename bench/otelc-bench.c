@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "bench_common.h"
+#include "bench_peers.h"
 #include "cli.h"
 
 static const struct cli_command commands[] = {
@@ -16,6 +17,10 @@ static const struct cli_command commands[] = {
      bench_samplers_main},
     {"export", "spans/s encoded to OTLP protobuf and JSON (4 attributes), bytes per span",
      bench_export_main},
+    {"workload", "one compare workload in the protocol the peers speak (one JSON line)",
+     bench_workload_main},
+    {"compare", "otelc against the Go and JavaScript SDKs: medians, ratios, RSS, CPU, budgets",
+     bench_compare_main},
 };
 
 static void usage(FILE *f)

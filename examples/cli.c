@@ -62,6 +62,10 @@ enum cli_result cli_parse_flags(int argc, char **argv, const struct cli_flag *fl
             }
             value = argv[++i];
         }
+        if (f->str_dst != NULL) {
+            *f->str_dst = value;
+            continue;
+        }
         if (cli_parse_u64(value, f->min, f->max, f->dst) != 0) {
             fprintf(stderr,
                     "bad value '%s' for %s: want a whole number from %" PRIu64 " to %" PRIu64 "\n",
@@ -82,6 +86,11 @@ void cli_print_flags(FILE *f, const struct cli_flag *flags, size_t n)
         }
         char head[64];
         snprintf(head, sizeof head, "%s %s", fl->name, fl->metavar);
+        if (fl->str_dst != NULL) {
+            fprintf(f, "  %-18s %s (default %s)\n", head, fl->help,
+                    *fl->str_dst ? *fl->str_dst : "none");
+            continue;
+        }
         fprintf(f, "  %-18s %s (%" PRIu64 "..%" PRIu64 ", default %" PRIu64 ")\n", head, fl->help,
                 fl->min, fl->max, *fl->dst);
     }

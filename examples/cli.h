@@ -15,7 +15,8 @@ enum cli_result {
 };
 
 /* One flag. A flag with a metavar takes a number (`--name N` or `--name=N`) that must lie in
- * [min, max]; a flag without one is a switch that sets *dst to 1. */
+ * [min, max], or with str_dst set a string; a flag without one is a switch that sets *dst
+ * to 1. */
 struct cli_flag {
     const char *name;    /* "--count" */
     const char *metavar; /* "N" in the usage text; NULL for a switch */
@@ -23,20 +24,30 @@ struct cli_flag {
     uint64_t min;        /* smallest accepted value */
     uint64_t max;        /* largest accepted value */
     const char *help;    /* one line for the usage text */
+    const char **str_dst; /* a string flag's value (borrowed from argv); NULL for the others */
 };
 
 /* A flag that takes a number in [min, max]. */
 static inline struct cli_flag cli_num(const char *name, const char *metavar, uint64_t *dst,
                                       uint64_t min, uint64_t max, const char *help)
 {
-    struct cli_flag f = {name, metavar, dst, min, max, help};
+    struct cli_flag f = {name, metavar, dst, min, max, help, NULL};
+    return f;
+}
+
+/* A flag that takes a string (`--name S` or `--name=S`); *dst points into argv after parsing
+ * and keeps its default when the flag is absent. */
+static inline struct cli_flag cli_str(const char *name, const char *metavar, const char **dst,
+                                      const char *help)
+{
+    struct cli_flag f = {name, metavar, NULL, 0, 0, help, dst};
     return f;
 }
 
 /* A switch: present sets *dst to 1. */
 static inline struct cli_flag cli_switch(const char *name, uint64_t *dst, const char *help)
 {
-    struct cli_flag f = {name, NULL, dst, 0, 1, help};
+    struct cli_flag f = {name, NULL, dst, 0, 1, help, NULL};
     return f;
 }
 

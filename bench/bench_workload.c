@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `otelc-bench workload NAME`: one compare workload in a process of its own, speaking the
+ * protocol the peer programs of bench/peers/ speak too (see bench_peers.h). */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <otelc/otelc.h>
+
+#include "bench_common.h"
+#include "bench_peers.h"
+#include "cli.h"
+
+/* A span pipeline: the given sampler, the batch span processor with its default settings, and
+ * an exporter that counts the spans and drops them. */
+struct span_workload {
+    otelc_tracer_provider *provider;
+    otelc_tracer *tracer;
+    _Atomic uint64_t exported;
+    int attrs; /* attributes set on each span: 0, 2 or 4 */
+};
+
+static int discard_export(void *user_data, otelc_span *const *spans, size_t n, uint64_t deadline)
+{
+    struct span_workload *w = user_data;
+    atomic_fetch_add(&w->exported, n);
+    return OTELC_OK;
+}
+
+static const otelc_span_exporter_methods discard_methods = {
+    .version = OTELC_SPAN_EXPORTER_METHODS_VERSION,
+    .export_spans = discard_export,
+};
+
+int bench_span_pipeline_new(otelc_tracer_provider **out, otelc_sampler *sampler,
+                            otelc_span_exporter *exporter,
+                            const otelc_batch_span_processor_options *bo)
+{
+    otelc_span_processor *proc = NULL;
+    int err = otelc_batch_span_processor_new(&proc, exporter, bo);
+    if (err != OTELC_OK) {
+        otelc_span_exporter_free(exporter);
+        otelc_sampler_free(sampler);
+        return err;
+    }
+    otelc_tracer_provider_options o;
+    otelc_tracer_provider_options_init(&o);
+    o.sampler = sampler;
+    o.processors = &proc;
+    o.processor_count = 1;
+    err = otelc_tracer_provider_new(out, &o);
+    if (err != OTELC_OK) {
+        otelc_span_processor_free(proc);
+        otelc_sampler_free(sampler);
+    }
+    return err;
+}
+
+otelc_span_processor_stats bench_provider_stats(otelc_tracer_provider *tp)
+{
+    otelc_span_processor_stats st;
+    memset(&st, 0, sizeof st);
+    st.size = sizeof st;
+    otelc_tracer_provider_get_stats(tp, &st);
+    return st;
+}
+
+void bench_set_peer_attrs(otelc_span *s, int n)
+{
+    /* The same keys, values and order as bench/peers/go and bench/peers/js. */
+    if (n >= 1)
+        otelc_span_set_attr_str(s, "http.request.method", "GET");
+    if (n >= 2)
+        otelc_span_set_attr_int(s, "http.response.status_code", 200);
+    if (n >= 3)
+        otelc_span_set_attr_str(s, "url.path", "/api");
+    if (n >= 4)
+        otelc_span_set_attr_str(s, "server.address", "example.com");
+}
+
+/* Sampler kinds of the span workloads. */
+enum { SAMPLER_ON, SAMPLER_OFF, SAMPLER_PARENT_RATIO };
+
+static int make_sampler(int kind, otelc_sampler **out)
+{
+    if (kind == SAMPLER_ON)
+        return otelc_sampler_always_on(out);
+    if (kind == SAMPLER_OFF)
+        return otelc_sampler_always_off(out);
+    otelc_sampler *root = NULL;
+    int err = otelc_sampler_trace_id_ratio(&root, 0.01);
+    if (err != OTELC_OK)
+        return err;
+    otelc_parent_based_options po;
+    otelc_parent_based_options_init(&po);
+    err = otelc_sampler_parent_based(out, root, &po);
+    if (err != OTELC_OK)
+        otelc_sampler_free(root); /* taken over on success only */
+    return err;
+}
+
+static int span_setup(struct span_workload *w, int sampler_kind, int attrs)
+{
+    otelc_sampler *sampler = NULL;
+    otelc_span_exporter *exp = NULL;
+    memset(w, 0, sizeof *w);
+    w->attrs = attrs;
+    int err = make_sampler(sampler_kind, &sampler);
+    if (err != OTELC_OK)
+        return err;
+    err = otelc_span_exporter_new(&exp, &discard_methods, w);
+    if (err != OTELC_OK) {
+        otelc_sampler_free(sampler);
+        return err;
+    }
+    otelc_batch_span_processor_options bo;
+    otelc_batch_span_processor_options_init(&bo); /* the specification's defaults */
+    err = bench_span_pipeline_new(&w->provider, sampler, exp, &bo);
+    if (err != OTELC_OK)
+        return err;
+    w->tracer = otelc_tracer_provider_get_tracer(w->provider, "otelc-bench", NULL, NULL, NULL, 0);
+    if (w->tracer == NULL) {
+        otelc_tracer_provider_free(w->provider);
+        return OTELC_ENOMEM;
+    }
+    return OTELC_OK;
+}
+
+static void span_run(void *ctx, uint64_t n)
+{
+    struct span_workload *w = ctx;
+    otelc_tracer *t = w->tracer;
+    int attrs = w->attrs;
+    for (uint64_t i = 0; i < n; i++) {
+        otelc_span *s = otelc_span_start(t, "bench.span", NULL);
+        bench_set_peer_attrs(s, attrs);
+        otelc_span_end(s);
+    }
+}
+
+/* Flushes everything queued, so the count covers every span, and frees the pipeline. */
+static uint64_t span_finish(struct span_workload *w, uint64_t *dropped)
+{
+    otelc_tracer_provider_shutdown(w->provider, 30000);
+    otelc_span_processor_stats st = bench_provider_stats(w->provider);
+    *dropped = st.dropped;
+    otelc_tracer_provider_free(w->provider);
+    return atomic_load(&w->exported);
+}
+
+/* One workload. The metric workloads have no sampler kind: their entry point stays NULL (and
+ * they answer "unsupported") until the metrics API of <otelc/metrics.h> lands; adding one is
+ * one function of the shape of span_run() plus its setup, named in this table. */
+struct workload {
+    const char *name;
+    int sampler; /* SAMPLER_*; -1: not a span workload */
+    int attrs;
+};
+
+static const struct workload workloads[] = {
+    {"span_always_on", SAMPLER_ON, 0},
+    {"span_always_off", SAMPLER_OFF, 0},
+    {"span_parent_ratio_0.01", SAMPLER_PARENT_RATIO, 0},
+    {"span_always_on_2attrs", SAMPLER_ON, 2},
+    {"span_always_on_4attrs", SAMPLER_ON, 4},
+    {"counter_add_3attrs", -1, 3},
+    {"histogram_record_3attrs", -1, 3},
+};
+
+const char *bench_workload_name(size_t i)
+{
+    return i < sizeof workloads / sizeof workloads[0] ? workloads[i].name : NULL;
+}
+
+static const char workload_usage[] =
+    "usage: otelc-bench workload NAME --iterations N [--no-warmup]\n"
+    "Runs one compare workload: a warm-up of N/10 operations (at least one), then N timed\n"
+    "operations, and prints one JSON line {\"workload\":NAME,\"ns_per_op\":X,\"ops\":...,\n"
+    "\"exported\":...}. Exit status 3 and the line `unsupported` when NAME is not one this\n"
+    "build has. Span workloads go through the batch span processor (default settings) to an\n"
+    "exporter that discards. Names: span_always_on, span_always_off, span_parent_ratio_0.01,\n"
+    "span_always_on_2attrs, span_always_on_4attrs, counter_add_3attrs, histogram_record_3attrs.\n";
+
+int bench_workload_main(int argc, char **argv)
+{
+    uint64_t iterations = 200000, no_warmup = 0;
+    struct cli_flag flags[] = {
+        cli_num("--iterations", "N", &iterations, 1, UINT64_MAX / 4, "timed operations"),
+        cli_switch("--no-warmup", &no_warmup, "no warm-up (callgrind counts exactly N)"),
+    };
+    size_t nflags = sizeof flags / sizeof flags[0];
+    const char *name = argc >= 2 ? argv[1] : NULL;
+    if (name != NULL && (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)) {
+        fputs(workload_usage, stdout);
+        cli_print_flags(stdout, flags, nflags);
+        return 0;
+    }
+    enum cli_result r =
+        name == NULL || name[0] == '-' ? CLI_ERROR : cli_parse_flags(argc - 2, argv + 2, flags,
+                                                                      nflags);
+    if (r != CLI_OK) {
+        FILE *f = r == CLI_HELP ? stdout : stderr;
+        fputs(workload_usage, f);
+        cli_print_flags(f, flags, nflags);
+        return r == CLI_HELP ? 0 : 2;
+    }
+
+    const struct workload *wl = NULL;
+    for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++)
+        if (strcmp(workloads[i].name, name) == 0)
+            wl = &workloads[i];
+    if (wl == NULL || wl->sampler < 0) {
+        printf("unsupported\n");
+        return BENCH_UNSUPPORTED;
+    }
+
+    static struct span_workload w;
+    int err = span_setup(&w, wl->sampler, wl->attrs);
+    if (err != OTELC_OK) {
+        fprintf(stderr, "otelc-bench: cannot build the pipeline: %s\n", otelc_strerror(err));
+        return 1;
+    }
+    /* Queue-full warnings would go to stderr, between the peers' lines; drops are counted. */
+    otelc_log_set_level(OTELC_LOG_ERROR);
+    uint64_t warm = no_warmup ? 0 : (iterations / 10 ? iterations / 10 : 1);
+    span_run(&w, warm);
+    uint64_t t0 = bench_now_ns();
+    span_run(&w, iterations);
+    uint64_t t1 = bench_now_ns();
+    uint64_t dropped = 0;
+    uint64_t exported = span_finish(&w, &dropped);
+    printf("{\"workload\":\"%s\",\"ns_per_op\":%.3f,\"ops\":%llu,\"exported\":%llu,"
+           "\"dropped\":%llu}\n",
+           wl->name, (double)(t1 - t0) / (double)iterations,
+           (unsigned long long)(warm + iterations), (unsigned long long)exported,
+           (unsigned long long)dropped);
+    /* A sampled workload whose spans never reached the exporter would measure nothing. */
+    if (wl->sampler == SAMPLER_ON && exported + dropped != warm + iterations) {
+        fprintf(stderr, "otelc-bench: %llu spans exported and %llu dropped of %llu\n",
+                (unsigned long long)exported, (unsigned long long)dropped,
+                (unsigned long long)(warm + iterations));
+        return 1;
+    }
+    return 0;
+}
