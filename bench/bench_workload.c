@@ -174,7 +174,7 @@ const char *bench_workload_name(size_t i)
 
 static const char workload_usage[] =
     "usage: otelc-bench workload NAME --iterations N [--no-warmup]\n"
-    "Runs one compare workload: a warm-up of N/10 operations (at least one), then N timed\n"
+    "Runs one compare workload: a warm-up of N/10 operations and at least 100 ms, then N timed\n"
     "operations, and prints one JSON line {\"workload\":NAME,\"ns_per_op\":X,\"ops\":...,\n"
     "\"exported\":...}. Exit status 3 and the line `unsupported` when NAME is not one this\n"
     "build has. Span workloads go through the batch span processor (default settings) to an\n"
@@ -222,8 +222,14 @@ int bench_workload_main(int argc, char **argv)
     }
     /* Queue-full warnings would go to stderr, between the peers' lines; drops are counted. */
     otelc_log_set_level(OTELC_LOG_ERROR);
-    uint64_t warm = no_warmup ? 0 : (iterations / 10 ? iterations / 10 : 1);
-    span_run(&w, warm);
+    /* Warm-up: a tenth of N and at least 100 ms, whichever is longer (the peers follow the
+     * same rule): pools fill and the span clock finishes its calibration. */
+    uint64_t warm = no_warmup ? 0 : (iterations / 10 ? iterations / 10 : 1), warmed = 0;
+    for (uint64_t w0 = bench_now_ns(); !no_warmup && (warmed < warm ||
+                                                      bench_now_ns() - w0 < 100000000ull);
+         warmed += warm)
+        span_run(&w, warm);
+    warm = warmed;
     uint64_t t0 = bench_now_ns();
     span_run(&w, iterations);
     uint64_t t1 = bench_now_ns();

@@ -3,7 +3,7 @@
 // Debian packages it (golang-opentelemetry-otel-dev), built offline in GOPATH mode.
 //
 // Usage: otelc-peer-go WORKLOAD --iterations N
-// It runs a warm-up (a tenth of N, at least one operation), then N timed operations, and prints
+// It runs a warm-up (a tenth of N and at least 100 ms), then N timed operations, and prints
 // one JSON line {"workload":"...","ns_per_op":X,...}. An unknown workload prints "unsupported"
 // and exits 3; a bad argument exits 2.
 package main
@@ -51,17 +51,22 @@ func main() {
 			continue
 		}
 		op, finish := w.setup()
+		// Warm-up: a tenth of N and at least 100 ms, whichever is longer (the same rule in
+		// every language: runtimes, pools and clocks reach their steady state).
 		warm := int(n / 10)
 		if warm == 0 {
 			warm = 1
 		}
-		op(warm)
+		warmed := 0
+		for w0 := time.Now(); warmed < warm || time.Since(w0) < 100*time.Millisecond; warmed += warm {
+			op(warm)
+		}
 		t0 := time.Now()
 		op(int(n))
 		dt := time.Since(t0)
 		exported := finish()
 		fmt.Printf("{\"workload\":\"%s\",\"ns_per_op\":%.3f,\"ops\":%d,\"exported\":%d}\n",
-			w.name, float64(dt.Nanoseconds())/float64(n), uint64(warm)+n, exported)
+			w.name, float64(dt.Nanoseconds())/float64(n), uint64(warmed)+n, exported)
 		return
 	}
 	fmt.Println("unsupported")
