@@ -262,7 +262,7 @@ void otelc__json_list(struct otelc__buf *b, int *first, const char *key, size_t 
     otelc__buf_append_char(b, ']');
 }
 
-static void array_attr_item(struct otelc__buf *b, int *first, const void *ctx, size_t i)
+void otelc__json_attr_item(struct otelc__buf *b, int *first, const void *ctx, size_t i)
 {
     put_kv(b, first, &((const otelc_attr *)ctx)[i]);
 }
@@ -280,7 +280,7 @@ static void resource_attr_item(struct otelc__buf *b, int *first, const void *ctx
 /* The member `"attributes":[...]` of a contiguous attribute array, left out when empty. */
 void otelc__json_attrs(struct otelc__buf *b, int *first, const otelc_attr *attrs, size_t n)
 {
-    otelc__json_list(b, first, "attributes", attrs ? n : 0, array_attr_item, attrs);
+    otelc__json_list(b, first, "attributes", attrs ? n : 0, otelc__json_attr_item, attrs);
 }
 
 /* A count member, left out when zero (the protobuf JSON default). */

@@ -31,6 +31,8 @@ typedef void (*otelc__json_item_fn)(struct otelc__buf *b, int *first, const void
  * written in the protobuf JSON mapping). */
 void otelc__json_list(struct otelc__buf *b, int *first, const char *key, size_t n,
                       otelc__json_item_fn item, const void *ctx);
+/* An item function writing the i-th KeyValue of the otelc_attr array ctx. */
+void otelc__json_attr_item(struct otelc__buf *b, int *first, const void *ctx, size_t i);
 /* The member `"attributes":[...]` of an attribute array, left out when empty. */
 void otelc__json_attrs(struct otelc__buf *b, int *first, const otelc_attr *attrs, size_t n);
 /* An integer member, left out when zero (the protobuf JSON default). */
