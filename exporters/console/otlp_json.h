@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The OTLP/JSON encoders of spans and metrics, shared by the console exporter and the OTLP/HTTP exporter
- * (http/json). */
+/* The OTLP/JSON encoders of spans and metrics, shared by the console exporters and the
+ * OTLP/HTTP exporters (http/json). */
 #ifndef OTELC_EXPORTERS_CONSOLE_OTLP_JSON_H
 #define OTELC_EXPORTERS_CONSOLE_OTLP_JSON_H
 
