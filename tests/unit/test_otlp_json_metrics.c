@@ -12,56 +12,6 @@
 #include "metric_fixture.h"
 #include "sdk/common/alloc.h"
 
-#define START "\"startTimeUnixNano\":\"1700000000000000000\""
-#define TIME "\"timeUnixNano\":\"1700000001000000000\""
-#define STR_ATTR(k, v) "{\"key\":\"" k "\",\"value\":{\"stringValue\":\"" v "\"}}"
-#define IDS "\"spanId\":\"5350414e2d494431\",\"traceId\":\"54524143452d49442d30303030303031\""
-
-#define REQUESTS                                                                              \
-    "{\"name\":\"requests\",\"description\":\"Requests served\",\"unit\":\"{request}\","      \
-    "\"sum\":{\"dataPoints\":["                                                               \
-    "{\"attributes\":[" STR_ATTR("route", "/a") "]," START "," TIME ",\"asInt\":\"42\","      \
-    "\"exemplars\":[{\"filteredAttributes\":[" STR_ATTR("user", "u1") "],"                    \
-    "\"timeUnixNano\":\"1700000000000000005\",\"asInt\":\"7\"," IDS "}]},"                    \
-    "{\"attributes\":[" STR_ATTR("route", "/b") "]," START "," TIME ",\"asInt\":\"0\"}],"     \
-    "\"aggregationTemporality\":2,\"isMonotonic\":true}}"
-
-#define GAUGE                                                                                 \
-    "{\"name\":\"queue.depth\",\"gauge\":{\"dataPoints\":[{" TIME ",\"asDouble\":3.5,"        \
-    "\"exemplars\":[{\"timeUnixNano\":\"1700000000000000006\",\"asDouble\":2.25}]}]}}"
-
-#define INFLIGHT                                                                              \
-    "{\"name\":\"inflight\",\"sum\":{\"dataPoints\":[{" START "," TIME ",\"asDouble\":-1.5}]," \
-    "\"aggregationTemporality\":2}}"
-
-#define LATENCY                                                                               \
-    "{\"name\":\"latency\",\"unit\":\"ms\",\"histogram\":{\"dataPoints\":["                   \
-    "{" START "," TIME ",\"count\":\"4\",\"sum\":16.5,"                                       \
-    "\"bucketCounts\":[\"1\",\"2\",\"0\",\"1\"],\"explicitBounds\":[0,5,10],"                 \
-    "\"exemplars\":[{\"timeUnixNano\":\"1700000000000000007\",\"asDouble\":12," IDS "}],"     \
-    "\"min\":0.5,\"max\":12},"                                                                \
-    "{\"attributes\":[" STR_ATTR("kind", "empty") "]," START "," TIME ",\"count\":\"0\","     \
-    "\"bucketCounts\":[\"0\",\"0\",\"0\",\"0\"],\"explicitBounds\":[0,5,10]}],"               \
-    "\"aggregationTemporality\":1}}"
-
-#define SIZE                                                                                  \
-    "{\"name\":\"size\",\"unit\":\"By\",\"exponentialHistogram\":{\"dataPoints\":["           \
-    "{" START "," TIME ",\"count\":\"5\",\"sum\":20.5,\"scale\":3,\"zeroCount\":\"1\","       \
-    "\"positive\":{\"offset\":-2,\"bucketCounts\":[\"1\",\"0\",\"3\"]},"                      \
-    "\"negative\":{\"offset\":0},"                                                            \
-    "\"exemplars\":[{\"timeUnixNano\":\"1700000000000000008\",\"asDouble\":9," IDS "}],"      \
-    "\"min\":0,\"max\":9}],\"aggregationTemporality\":1}}"
-
-#define FIXTURE_JSON                                                                          \
-    "{\"resourceMetrics\":[{\"resource\":{\"attributes\":[" STR_ATTR("service.name", "svc-m") \
-    "]},\"scopeMetrics\":["                                                                   \
-    "{\"scope\":{\"name\":\"meter\",\"version\":\"1.0\",\"attributes\":["                     \
-    STR_ATTR("scope.k", "v") "]},\"metrics\":[" REQUESTS "," GAUGE "," INFLIGHT "," LATENCY   \
-    "," SIZE "],\"schemaUrl\":\"https://example.com/meter\"},"                               \
-    "{\"scope\":{\"name\":\"idle\"},\"metrics\":[{\"name\":\"idle\",\"sum\":"                 \
-    "{\"aggregationTemporality\":1,\"isMonotonic\":true}}]}],"                                \
-    "\"schemaUrl\":\"https://opentelemetry.io/schemas/1.26.0\"}]}"
-
 static char *encode(const otelc_resource_metrics *rm)
 {
     struct otelc__buf b;
@@ -77,7 +27,7 @@ static void test_otlp_json_metrics_every_type(void **state)
 {
     (void)state;
     char *doc = encode(mf_collection());
-    assert_string_equal(doc, FIXTURE_JSON);
+    assert_string_equal(doc, MF_JSON);
     otelc__free(doc);
 }
 
@@ -89,50 +39,55 @@ static void test_otlp_json_metrics_special_numbers(void **state)
     (void)state;
     const double bounds[] = {-INFINITY, 1e300};
     const uint64_t counts[] = {UINT64_MAX, 0, 1};
-    const otelc_number_point dpts[] = {{.value = {.d = NAN}},
-                                       {.value = {.d = INFINITY}},
-                                       {.value = {.d = -INFINITY}}};
+    const otelc_number_point dpts[] = {
+        {.value = {.d = NAN}}, {.value = {.d = INFINITY}}, {.value = {.d = -INFINITY}}};
     const otelc_number_point ipts[] = {{.value = {.i = INT64_MIN}}};
-    const otelc_histogram_point hpts[] = {{.count = UINT64_MAX, .has_sum = 1, .has_min_max = 1,
-                                           .bounds = bounds, .bound_count = 2,
+    const otelc_histogram_point hpts[] = {{.count = UINT64_MAX,
+                                           .has_sum = 1,
+                                           .has_min_max = 1,
+                                           .bounds = bounds,
+                                           .bound_count = 2,
                                            .bucket_counts = counts}};
-    const otelc_exp_histogram_point epts[] = {{.scale = -4, .zero_threshold = 1e-9,
+    const otelc_exp_histogram_point epts[] = {{.scale = -4,
+                                               .zero_threshold = 1e-9,
                                                .positive = {.offset = INT32_MIN},
                                                .negative = {.offset = 7}}};
     const otelc_metric_data metrics[] = {
-        {.name = "d\"\n\xff", .type = OTELC_METRIC_GAUGE, .point_count = 3,
-         .points.number = dpts},
-        {.name = "i", .type = OTELC_METRIC_SUM, .is_int = 1, .point_count = 1,
+        {.name = "d\"\n\xff", .type = OTELC_METRIC_GAUGE, .point_count = 3, .points.number = dpts},
+        {.name = "i",
+         .type = OTELC_METRIC_SUM,
+         .is_int = 1,
+         .point_count = 1,
          .points.number = ipts},
-        {.name = "h", .type = OTELC_METRIC_HISTOGRAM, .point_count = 1,
-         .points.histogram = hpts},
-        {.name = "e", .type = OTELC_METRIC_EXPONENTIAL_HISTOGRAM, .point_count = 1,
+        {.name = "h", .type = OTELC_METRIC_HISTOGRAM, .point_count = 1, .points.histogram = hpts},
+        {.name = "e",
+         .type = OTELC_METRIC_EXPONENTIAL_HISTOGRAM,
+         .point_count = 1,
          .points.exp_histogram = epts},
         {.name = "null", .type = OTELC_METRIC_GAUGE, .point_count = 2},
     };
-    const otelc_scope_metrics scope = {.scope = {.name = "s"}, .metrics = metrics,
-                                       .metric_count = 5};
+    const otelc_scope_metrics scope = {
+        .scope = {.name = "s"}, .metrics = metrics, .metric_count = 5};
     const otelc_resource_metrics rm = {.scopes = &scope, .scope_count = 1};
     char *doc = encode(&rm);
     assert_string_equal(
-        doc,
-        "{\"resourceMetrics\":[{\"resource\":{},\"scopeMetrics\":[{\"scope\":{\"name\":\"s\"},"
-        "\"metrics\":["
-        "{\"name\":\"d\\\"\\n\xEF\xBF\xBD\",\"gauge\":{\"dataPoints\":["
-        "{\"timeUnixNano\":\"0\",\"asDouble\":\"NaN\"},"
-        "{\"timeUnixNano\":\"0\",\"asDouble\":\"Infinity\"},"
-        "{\"timeUnixNano\":\"0\",\"asDouble\":\"-Infinity\"}]}},"
-        "{\"name\":\"i\",\"sum\":{\"dataPoints\":[{\"timeUnixNano\":\"0\","
-        "\"asInt\":\"-9223372036854775808\"}]}},"
-        "{\"name\":\"h\",\"histogram\":{\"dataPoints\":[{\"timeUnixNano\":\"0\","
-        "\"count\":\"18446744073709551615\",\"sum\":0,"
-        "\"bucketCounts\":[\"18446744073709551615\",\"0\",\"1\"],"
-        "\"explicitBounds\":[\"-Infinity\",1e+300],\"min\":0,\"max\":0}]}},"
-        "{\"name\":\"e\",\"exponentialHistogram\":{\"dataPoints\":[{\"timeUnixNano\":\"0\","
-        "\"count\":\"0\",\"scale\":-4,\"zeroCount\":\"0\","
-        "\"positive\":{\"offset\":-2147483648},\"negative\":{\"offset\":7},"
-        "\"zeroThreshold\":1e-09}]}},"
-        "{\"name\":\"null\",\"gauge\":{}}]}]}]}");
+        doc, "{\"resourceMetrics\":[{\"resource\":{},\"scopeMetrics\":[{\"scope\":{\"name\":\"s\"},"
+             "\"metrics\":["
+             "{\"name\":\"d\\\"\\n\xEF\xBF\xBD\",\"gauge\":{\"dataPoints\":["
+             "{\"timeUnixNano\":\"0\",\"asDouble\":\"NaN\"},"
+             "{\"timeUnixNano\":\"0\",\"asDouble\":\"Infinity\"},"
+             "{\"timeUnixNano\":\"0\",\"asDouble\":\"-Infinity\"}]}},"
+             "{\"name\":\"i\",\"sum\":{\"dataPoints\":[{\"timeUnixNano\":\"0\","
+             "\"asInt\":\"-9223372036854775808\"}]}},"
+             "{\"name\":\"h\",\"histogram\":{\"dataPoints\":[{\"timeUnixNano\":\"0\","
+             "\"count\":\"18446744073709551615\",\"sum\":0,"
+             "\"bucketCounts\":[\"18446744073709551615\",\"0\",\"1\"],"
+             "\"explicitBounds\":[\"-Infinity\",1e+300],\"min\":0,\"max\":0}]}},"
+             "{\"name\":\"e\",\"exponentialHistogram\":{\"dataPoints\":[{\"timeUnixNano\":\"0\","
+             "\"count\":\"0\",\"scale\":-4,\"zeroCount\":\"0\","
+             "\"positive\":{\"offset\":-2147483648},\"negative\":{\"offset\":7},"
+             "\"zeroThreshold\":1e-09}]}},"
+             "{\"name\":\"null\",\"gauge\":{}}]}]}]}");
     otelc__free(doc);
 }
 
@@ -147,7 +102,7 @@ static void test_otlp_json_metrics_arguments(void **state)
     assert_int_equal(b.len, 0);
     otelc__buf_append_str(&b, "x");
     assert_int_equal(otelc__otlp_json_encode_metrics(&b, mf_collection()), OTELC_OK);
-    assert_string_equal(b.data, "x" FIXTURE_JSON);
+    assert_string_equal(b.data, "x" MF_JSON);
     otelc__buf_free(&b);
 }
 
@@ -169,7 +124,7 @@ static void test_otlp_json_metrics_fails_cleanly_without_memory(void **state)
             failures++;
         } else {
             assert_int_equal(rc, OTELC_OK);
-            assert_string_equal(out.data, FIXTURE_JSON);
+            assert_string_equal(out.data, MF_JSON);
         }
         otelc__buf_free(&out);
         assert_int_equal(tu_alloc_live(), 0);

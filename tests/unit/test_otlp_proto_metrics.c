@@ -116,8 +116,7 @@ static void test_otlp_proto_metrics_numbers(void **state)
     assert_true(p->as_double == 3.5);
     assert_int_equal(p->start_time_unix_nano, 0);
     x = p->exemplars[0];
-    assert_int_equal(x->value_case,
-                     OPENTELEMETRY__PROTO__METRICS__V1__EXEMPLAR__VALUE_AS_DOUBLE);
+    assert_int_equal(x->value_case, OPENTELEMETRY__PROTO__METRICS__V1__EXEMPLAR__VALUE_AS_DOUBLE);
     assert_true(x->as_double == 2.25);
     /* Exemplar ids: absent without a span. */
     assert_int_equal(x->trace_id.len, 0);
@@ -230,12 +229,15 @@ static void test_otlp_proto_metrics_edges(void **state)
     const otelc_number_point ipts[] = {{.value = {.i = INT64_MIN}}};
     const otelc_metric_data metrics[] = {
         {.name = "bad\xff", .type = OTELC_METRIC_GAUGE, .point_count = 2, .points.number = dpts},
-        {.name = "i", .type = OTELC_METRIC_GAUGE, .is_int = 1, .point_count = 1,
+        {.name = "i",
+         .type = OTELC_METRIC_GAUGE,
+         .is_int = 1,
+         .point_count = 1,
          .points.number = ipts},
         {.name = "null", .type = OTELC_METRIC_HISTOGRAM, .point_count = 3},
     };
-    const otelc_scope_metrics scope = {.scope = {.name = ""}, .metrics = metrics,
-                                       .metric_count = 3};
+    const otelc_scope_metrics scope = {
+        .scope = {.name = ""}, .metrics = metrics, .metric_count = 3};
     const otelc_resource_metrics rm = {.resource = NULL, .scopes = &scope, .scope_count = 1};
     request_msg *r = encode_and_decode(&rm);
     assert_int_equal(r->resource_metrics[0]->resource->n_attributes, 0);
