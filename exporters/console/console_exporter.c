@@ -1,183 +1,37 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The console span exporter: one OTLP/JSON request per span and line, on a stream or a file. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
+#include "exporters/console/console_stream.h"
 #include "exporters/console/otlp_json.h"
 #include "otelc/exporters.h"
-#include "sdk/common/alloc.h"
-#include "sdk/common/buf.h"
-#include "sdk/common/log_internal.h"
 
-/* A buffer that grew past this for one huge span is given back after the export. */
-#define KEEP_BUF_CAP (1024 * 1024)
-
-struct console_exporter {
-    FILE *stream;           /* NULL after shutdown of an owned file */
-    int owns_stream;        /* opened from a path: closed by the exporter */
-    struct otelc__buf line; /* reused between exports (never called concurrently) */
-};
-
-/* Writes one line with one write(2) where the stream has a descriptor, so lines of processes
- * sharing a pipe or an O_APPEND file never interleave (pipes keep writes of up to PIPE_BUF
- * bytes whole). Streams without one (fmemopen) go through stdio. Returns 0 or an errno. */
-static int write_line(FILE *f, const char *p, size_t len)
+static int encode_span(struct otelc__buf *b, const void *ctx, size_t i)
 {
-    int fd = fileno(f);
-    if (fd < 0)
-        return fwrite(p, 1, len, f) == len ? 0 : (errno ? errno : EIO);
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return errno;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
+    otelc_span *const *spans = ctx;
+    return otelc__otlp_json_encode_spans(b, &spans[i], 1);
 }
 
 static int console_export(void *user_data, otelc_span *const *spans, size_t n, uint64_t deadline)
 {
-    struct console_exporter *c = user_data;
-    int rc = OTELC_OK, err = 0;
-
-    if (!c->stream)
-        return OTELC_ESHUTDOWN;
-    /* What the program itself buffered on the stream goes out before our lines. */
-    if (fflush(c->stream) != 0) {
-        err = errno;
-        rc = OTELC_EIO;
-    }
-    for (size_t i = 0; i < n && rc == OTELC_OK; i++) {
-        otelc__buf_reset(&c->line);
-        rc = otelc__otlp_json_encode_spans(&c->line, &spans[i], 1);
-        otelc__buf_append_char(&c->line, '\n');
-        if (rc == OTELC_OK)
-            rc = otelc__buf_status(&c->line);
-        if (rc == OTELC_OK && (err = write_line(c->stream, c->line.data, c->line.len)) != 0)
-            rc = OTELC_EIO;
-    }
-    /* Flush what was written even after a failure, so no half batch lingers in the stream. */
-    if (fflush(c->stream) != 0 && rc == OTELC_OK) {
-        err = errno;
-        rc = OTELC_EIO;
-    }
-    if (rc == OTELC_EIO)
-        OTELC__LOG_THROTTLED(OTELC_LOG_ERROR, "console exporter: cannot write spans (errno %d)",
-                             err);
-    else if (rc == OTELC_ENOMEM)
-        OTELC__LOG_THROTTLED(OTELC_LOG_ERROR, "console exporter: out of memory encoding a span");
-    if (c->line.cap > KEEP_BUF_CAP)
-        otelc__buf_free(&c->line);
-    return rc;
-}
-
-static int console_force_flush(void *user_data, uint64_t deadline)
-{
-    struct console_exporter *c = user_data;
-    if (c->stream && fflush(c->stream) != 0)
-        return OTELC_EIO;
-    return OTELC_OK;
-}
-
-/* Closes an owned file at shutdown so its descriptor is not held until the provider is freed. */
-static int console_shutdown(void *user_data, uint64_t deadline)
-{
-    struct console_exporter *c = user_data;
-    int rc = console_force_flush(c, deadline);
-    if (c->owns_stream && c->stream) {
-        if (fclose(c->stream) != 0)
-            rc = OTELC_EIO;
-        c->stream = NULL;
-    }
-    return rc;
-}
-
-static void console_destroy(void *user_data)
-{
-    struct console_exporter *c = user_data;
-    if (c->owns_stream && c->stream)
-        fclose(c->stream);
-    otelc__buf_free(&c->line);
-    otelc__free(c);
+    return otelc__console_stream_write(user_data, encode_span, spans, n, "spans");
 }
 
 static const otelc_span_exporter_methods console_methods = {
     .version = OTELC_SPAN_EXPORTER_METHODS_VERSION,
     .export_spans = console_export,
-    .force_flush = console_force_flush,
-    .shutdown = console_shutdown,
-    .destroy = console_destroy,
+    .force_flush = otelc__console_stream_flush,
+    .shutdown = otelc__console_stream_shutdown,
+    .destroy = otelc__console_stream_free,
 };
-
-void otelc_console_exporter_options_init(otelc_console_exporter_options *opt)
-{
-    if (!opt)
-        return;
-    memset(opt, 0, sizeof *opt);
-    opt->size = sizeof *opt;
-    opt->format = OTELC_CONSOLE_JSON;
-}
-
-/* Opens path for appending; the stream is closed by the exporter. */
-static int open_path(const char *path, FILE **out)
-{
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        otelc__log(OTELC_LOG_ERROR, "console exporter: cannot open %s (errno %d)", path, errno);
-        return OTELC_EIO;
-    }
-    FILE *f = fdopen(fd, "a");
-    if (!f) {
-        int err = errno;
-        close(fd);
-        otelc__log(OTELC_LOG_ERROR, "console exporter: cannot open %s (errno %d)", path, err);
-        return err == ENOMEM ? OTELC_ENOMEM : OTELC_EIO;
-    }
-    *out = f;
-    return OTELC_OK;
-}
 
 int otelc_console_exporter_new(otelc_span_exporter **out, const otelc_console_exporter_options *opt)
 {
-    otelc_console_exporter_options defaults;
-    struct console_exporter *c;
-    otelc_span_exporter *e = NULL;
+    struct otelc__console_stream *c = NULL;
     int rc;
 
     if (!out)
         return OTELC_EINVAL;
-    if (!opt) {
-        otelc_console_exporter_options_init(&defaults);
-        opt = &defaults;
-    }
-    if (opt->size < sizeof *opt || opt->format != OTELC_CONSOLE_JSON)
-        return OTELC_EINVAL;
-    c = otelc__calloc(1, sizeof *c);
-    if (!c)
-        return OTELC_ENOMEM;
-    otelc__buf_init(&c->line);
-    if (opt->path) {
-        rc = open_path(opt->path, &c->stream);
-        if (rc != OTELC_OK)
-            goto fail;
-        c->owns_stream = 1;
-    } else {
-        c->stream = opt->stream ? opt->stream : stdout;
-    }
-    rc = otelc_span_exporter_new(&e, &console_methods, c);
-    if (rc != OTELC_OK)
-        goto fail;
-    *out = e;
-    return OTELC_OK;
-
-fail:
-    console_destroy(c);
+    rc = otelc__console_stream_new(&c, opt);
+    if (rc == OTELC_OK && (rc = otelc_span_exporter_new(out, &console_methods, c)) != OTELC_OK)
+        otelc__console_stream_free(c);
     return rc;
 }

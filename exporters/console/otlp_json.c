@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The OTLP/JSON encoder of spans: one ExportTraceServiceRequest grouped by resource and scope. */
+/* The OTLP/JSON encoder of spans (one ExportTraceServiceRequest grouped by resource and scope)
+ * and the JSON writers that the metrics encoder shares. */
 #include "exporters/console/otlp_json.h"
 
 #include <math.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exporters/console/otlp_json_write.h"
 #include "exporters/otlp/otlp_common.h"
 #include "sdk/common/alloc.h"
 
@@ -43,14 +45,30 @@ static void put_string(struct otelc__buf *b, const char *s, size_t len)
             char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
             size_t n = 2;
             switch (c) {
-            case '"': esc[1] = '"'; break;
-            case '\\': esc[1] = '\\'; break;
-            case '\b': esc[1] = 'b'; break;
-            case '\f': esc[1] = 'f'; break;
-            case '\n': esc[1] = 'n'; break;
-            case '\r': esc[1] = 'r'; break;
-            case '\t': esc[1] = 't'; break;
-            default: n = 6; break;
+            case '"':
+                esc[1] = '"';
+                break;
+            case '\\':
+                esc[1] = '\\';
+                break;
+            case '\b':
+                esc[1] = 'b';
+                break;
+            case '\f':
+                esc[1] = 'f';
+                break;
+            case '\n':
+                esc[1] = 'n';
+                break;
+            case '\r':
+                esc[1] = 'r';
+                break;
+            case '\t':
+                esc[1] = 't';
+                break;
+            default:
+                n = 6;
+                break;
             }
             otelc__buf_append(b, esc, n);
             i++;
@@ -61,13 +79,13 @@ static void put_string(struct otelc__buf *b, const char *s, size_t len)
     otelc__buf_append_char(b, '"');
 }
 
-static void put_cstr(struct otelc__buf *b, const char *s)
+void otelc__json_cstr(struct otelc__buf *b, const char *s)
 {
     put_string(b, s, s ? strlen(s) : 0);
 }
 
 /* A 64-bit integer as a JSON string (the protobuf JSON mapping of int64/fixed64). */
-static void put_u64_string(struct otelc__buf *b, uint64_t v)
+void otelc__json_u64_string(struct otelc__buf *b, uint64_t v)
 {
     otelc__buf_append_char(b, '"');
     otelc__buf_append_u64(b, v);
@@ -75,7 +93,7 @@ static void put_u64_string(struct otelc__buf *b, uint64_t v)
 }
 
 /* Ids as lowercase hex: OTLP/JSON's exception to the protobuf JSON mapping of bytes. */
-static void put_hex_string(struct otelc__buf *b, const uint8_t *p, size_t n)
+void otelc__json_hex(struct otelc__buf *b, const uint8_t *p, size_t n)
 {
     otelc__buf_append_char(b, '"');
     otelc__buf_append_hex(b, p, n);
@@ -114,7 +132,7 @@ static void put_base64(struct otelc__buf *b, const uint8_t *p, size_t n)
 
 /* The shortest %g form that reads back as d, with '.' as the decimal point whatever the
  * locale; NaN and the infinities as the strings of the protobuf JSON mapping. */
-static void put_double(struct otelc__buf *b, double d)
+void otelc__json_double(struct otelc__buf *b, double d)
 {
     if (isnan(d)) {
         otelc__buf_append_str(b, "\"NaN\"");
@@ -144,7 +162,7 @@ static void put_double(struct otelc__buf *b, double d)
 }
 
 /* Writes the separator before a list element or object member. */
-static void sep(struct otelc__buf *b, int *first)
+void otelc__json_sep(struct otelc__buf *b, int *first)
 {
     if (!*first)
         otelc__buf_append_char(b, ',');
@@ -152,9 +170,9 @@ static void sep(struct otelc__buf *b, int *first)
 }
 
 /* Writes `"key":` (key is a literal that needs no escaping). */
-static void member(struct otelc__buf *b, int *first, const char *key)
+void otelc__json_member(struct otelc__buf *b, int *first, const char *key)
 {
-    sep(b, first);
+    otelc__json_sep(b, first);
     otelc__buf_append_char(b, '"');
     otelc__buf_append_str(b, key);
     otelc__buf_append_str(b, "\":");
@@ -180,7 +198,7 @@ static void put_value(struct otelc__buf *b, const otelc_value *v)
         break;
     case OTELC_VALUE_DOUBLE:
         otelc__buf_append_str(b, "{\"doubleValue\":");
-        put_double(b, v->u.d);
+        otelc__json_double(b, v->u.d);
         break;
     case OTELC_VALUE_BYTES:
         otelc__buf_append_str(b, "{\"bytesValue\":");
@@ -193,7 +211,7 @@ static void put_value(struct otelc__buf *b, const otelc_value *v)
         int first = 1;
         otelc__buf_append_str(b, "{\"arrayValue\":{");
         if (v->len && v->u.ia) {
-            member(b, &first, "values");
+            otelc__json_member(b, &first, "values");
             otelc__buf_append_char(b, '[');
             for (size_t i = 0; i < v->len; i++) {
                 if (i)
@@ -219,33 +237,32 @@ static void put_kv(struct otelc__buf *b, int *first, const otelc_attr *a)
 {
     if (!a)
         return;
-    sep(b, first);
+    otelc__json_sep(b, first);
     otelc__buf_append_str(b, "{\"key\":");
-    put_cstr(b, a->key);
+    otelc__json_cstr(b, a->key);
     otelc__buf_append_str(b, ",\"value\":");
     put_value(b, &a->value);
     otelc__buf_append_char(b, '}');
 }
 
 /* Writes the i-th element of a list (with its separator, unless it skips the element). */
-typedef void (*item_fn)(struct otelc__buf *b, int *first, const void *ctx, size_t i);
 
 /* The member `"key":[...]` of n elements, left out when n is 0 (empty repeated fields are
  * not written in the protobuf JSON mapping). */
-static void put_list(struct otelc__buf *b, int *first, const char *key, size_t n, item_fn item,
-                     const void *ctx)
+void otelc__json_list(struct otelc__buf *b, int *first, const char *key, size_t n,
+                      otelc__json_item_fn item, const void *ctx)
 {
     int first_item = 1;
     if (!n)
         return;
-    member(b, first, key);
+    otelc__json_member(b, first, key);
     otelc__buf_append_char(b, '[');
     for (size_t i = 0; i < n; i++)
         item(b, &first_item, ctx, i);
     otelc__buf_append_char(b, ']');
 }
 
-static void array_attr_item(struct otelc__buf *b, int *first, const void *ctx, size_t i)
+void otelc__json_attr_item(struct otelc__buf *b, int *first, const void *ctx, size_t i)
 {
     put_kv(b, first, &((const otelc_attr *)ctx)[i]);
 }
@@ -261,39 +278,61 @@ static void resource_attr_item(struct otelc__buf *b, int *first, const void *ctx
 }
 
 /* The member `"attributes":[...]` of a contiguous attribute array, left out when empty. */
-static void put_attr_array(struct otelc__buf *b, int *first, const otelc_attr *attrs, size_t n)
+void otelc__json_attrs(struct otelc__buf *b, int *first, const otelc_attr *attrs, size_t n)
 {
-    put_list(b, first, "attributes", attrs ? n : 0, array_attr_item, attrs);
+    otelc__json_list(b, first, "attributes", attrs ? n : 0, otelc__json_attr_item, attrs);
 }
 
 /* A count member, left out when zero (the protobuf JSON default). */
-static void put_count(struct otelc__buf *b, int *first, const char *key, uint64_t v)
+void otelc__json_count(struct otelc__buf *b, int *first, const char *key, uint64_t v)
 {
     if (!v)
         return;
-    member(b, first, key);
+    otelc__json_member(b, first, key);
     otelc__buf_append_u64(b, v);
 }
 
 /* A string member, left out when NULL or empty. */
-static void put_opt_string(struct otelc__buf *b, int *first, const char *key, const char *s)
+void otelc__json_opt_string(struct otelc__buf *b, int *first, const char *key, const char *s)
 {
     if (!s || !*s)
         return;
-    member(b, first, key);
-    put_cstr(b, s);
+    otelc__json_member(b, first, key);
+    otelc__json_cstr(b, s);
+}
+
+void otelc__json_resource(struct otelc__buf *b, int *first, const otelc_resource *res)
+{
+    int first_res = 1;
+    otelc__json_member(b, first, "resource");
+    otelc__buf_append_char(b, '{');
+    otelc__json_list(b, &first_res, "attributes", otelc_resource_attr_count(res),
+                     resource_attr_item, res);
+    otelc__buf_append_char(b, '}');
+}
+
+void otelc__json_scope(struct otelc__buf *b, int *first, const otelc_scope_info *sc)
+{
+    int first_scope = 1;
+    otelc__json_member(b, first, "scope");
+    otelc__buf_append_char(b, '{');
+    otelc__json_member(b, &first_scope, "name");
+    otelc__json_cstr(b, sc->name);
+    otelc__json_opt_string(b, &first_scope, "version", sc->version);
+    otelc__json_attrs(b, &first_scope, sc->attrs, sc->attr_count);
+    otelc__buf_append_char(b, '}');
 }
 
 static void put_event(struct otelc__buf *b, const otelc_event_info *ev)
 {
     int first = 1;
     otelc__buf_append_char(b, '{');
-    member(b, &first, "timeUnixNano");
-    put_u64_string(b, ev->time_ns);
-    member(b, &first, "name");
-    put_cstr(b, ev->name);
-    put_attr_array(b, &first, ev->attrs, ev->attr_count);
-    put_count(b, &first, "droppedAttributesCount", ev->dropped_attr_count);
+    otelc__json_member(b, &first, "timeUnixNano");
+    otelc__json_u64_string(b, ev->time_ns);
+    otelc__json_member(b, &first, "name");
+    otelc__json_cstr(b, ev->name);
+    otelc__json_attrs(b, &first, ev->attrs, ev->attr_count);
+    otelc__json_count(b, &first, "droppedAttributesCount", ev->dropped_attr_count);
     otelc__buf_append_char(b, '}');
 }
 
@@ -301,16 +340,15 @@ static void put_link(struct otelc__buf *b, const otelc_link_info *l)
 {
     int first = 1;
     otelc__buf_append_char(b, '{');
-    member(b, &first, "traceId");
-    put_hex_string(b, l->context.trace_id, sizeof l->context.trace_id);
-    member(b, &first, "spanId");
-    put_hex_string(b, l->context.span_id, sizeof l->context.span_id);
-    put_opt_string(b, &first, "traceState", otelc_tracestate_header(l->context.tracestate));
-    put_attr_array(b, &first, l->attrs, l->attr_count);
-    put_count(b, &first, "droppedAttributesCount", l->dropped_attr_count);
-    member(b, &first, "flags");
-    otelc__buf_append_u64(b,
-                          otelc__otlp_span_flags(l->context.trace_flags, l->context.is_remote));
+    otelc__json_member(b, &first, "traceId");
+    otelc__json_hex(b, l->context.trace_id, sizeof l->context.trace_id);
+    otelc__json_member(b, &first, "spanId");
+    otelc__json_hex(b, l->context.span_id, sizeof l->context.span_id);
+    otelc__json_opt_string(b, &first, "traceState", otelc_tracestate_header(l->context.tracestate));
+    otelc__json_attrs(b, &first, l->attrs, l->attr_count);
+    otelc__json_count(b, &first, "droppedAttributesCount", l->dropped_attr_count);
+    otelc__json_member(b, &first, "flags");
+    otelc__buf_append_u64(b, otelc__otlp_span_flags(l->context.trace_flags, l->context.is_remote));
     otelc__buf_append_char(b, '}');
 }
 
@@ -319,7 +357,7 @@ static void event_item(struct otelc__buf *b, int *first, const void *ctx, size_t
     otelc_event_info ev;
     if (!otelc_span_get_event(ctx, i, &ev))
         return;
-    sep(b, first);
+    otelc__json_sep(b, first);
     put_event(b, &ev);
 }
 
@@ -328,7 +366,7 @@ static void link_item(struct otelc__buf *b, int *first, const void *ctx, size_t 
     otelc_link_info l;
     if (!otelc_span_get_link(ctx, i, &l))
         return;
-    sep(b, first);
+    otelc__json_sep(b, first);
     put_link(b, &l);
 }
 
@@ -340,43 +378,43 @@ static void put_span(struct otelc__buf *b, const otelc_span *s)
     int first = 1;
 
     otelc__buf_append_char(b, '{');
-    member(b, &first, "traceId");
-    put_hex_string(b, sc.trace_id, sizeof sc.trace_id);
-    member(b, &first, "spanId");
-    put_hex_string(b, sc.span_id, sizeof sc.span_id);
-    put_opt_string(b, &first, "traceState", otelc_tracestate_header(sc.tracestate));
+    otelc__json_member(b, &first, "traceId");
+    otelc__json_hex(b, sc.trace_id, sizeof sc.trace_id);
+    otelc__json_member(b, &first, "spanId");
+    otelc__json_hex(b, sc.span_id, sizeof sc.span_id);
+    otelc__json_opt_string(b, &first, "traceState", otelc_tracestate_header(sc.tracestate));
     if (otelc_span_get_parent_id(s, parent)) {
-        member(b, &first, "parentSpanId");
-        put_hex_string(b, parent, sizeof parent);
+        otelc__json_member(b, &first, "parentSpanId");
+        otelc__json_hex(b, parent, sizeof parent);
     }
-    member(b, &first, "flags");
-    otelc__buf_append_u64(
-        b, otelc__otlp_span_flags(sc.trace_flags, otelc_span_parent_is_remote(s)));
-    member(b, &first, "name");
-    put_cstr(b, otelc_span_get_name(s));
-    member(b, &first, "kind");
+    otelc__json_member(b, &first, "flags");
+    otelc__buf_append_u64(b,
+                          otelc__otlp_span_flags(sc.trace_flags, otelc_span_parent_is_remote(s)));
+    otelc__json_member(b, &first, "name");
+    otelc__json_cstr(b, otelc_span_get_name(s));
+    otelc__json_member(b, &first, "kind");
     otelc__buf_append_u64(b, (uint64_t)otelc_span_get_kind(s));
-    member(b, &first, "startTimeUnixNano");
-    put_u64_string(b, otelc_span_get_start_time(s));
-    member(b, &first, "endTimeUnixNano");
-    put_u64_string(b, otelc_span_get_end_time(s));
+    otelc__json_member(b, &first, "startTimeUnixNano");
+    otelc__json_u64_string(b, otelc_span_get_start_time(s));
+    otelc__json_member(b, &first, "endTimeUnixNano");
+    otelc__json_u64_string(b, otelc_span_get_end_time(s));
 
-    put_list(b, &first, "attributes", otelc_span_get_attr_count(s), span_attr_item, s);
+    otelc__json_list(b, &first, "attributes", otelc_span_get_attr_count(s), span_attr_item, s);
     otelc_span_get_dropped(s, &dropped_attrs, &dropped_events, &dropped_links);
-    put_count(b, &first, "droppedAttributesCount", dropped_attrs);
-    put_list(b, &first, "events", otelc_span_get_event_count(s), event_item, s);
-    put_count(b, &first, "droppedEventsCount", dropped_events);
-    put_list(b, &first, "links", otelc_span_get_link_count(s), link_item, s);
-    put_count(b, &first, "droppedLinksCount", dropped_links);
+    otelc__json_count(b, &first, "droppedAttributesCount", dropped_attrs);
+    otelc__json_list(b, &first, "events", otelc_span_get_event_count(s), event_item, s);
+    otelc__json_count(b, &first, "droppedEventsCount", dropped_events);
+    otelc__json_list(b, &first, "links", otelc_span_get_link_count(s), link_item, s);
+    otelc__json_count(b, &first, "droppedLinksCount", dropped_links);
 
     const char *message = NULL;
     otelc_status_code code = otelc_span_get_status(s, &message);
     if (code != OTELC_STATUS_UNSET || (message && *message)) {
         int first_status = 1;
-        member(b, &first, "status");
+        otelc__json_member(b, &first, "status");
         otelc__buf_append_char(b, '{');
-        put_opt_string(b, &first_status, "message", message);
-        member(b, &first_status, "code");
+        otelc__json_opt_string(b, &first_status, "message", message);
+        otelc__json_member(b, &first_status, "code");
         otelc__buf_append_u64(b, (uint64_t)code);
         otelc__buf_append_char(b, '}');
     }
@@ -387,25 +425,19 @@ static void put_scope_spans(struct otelc__buf *b, otelc_span *const *spans, size
                             const struct otelc__otlp_slot *slots, size_t g)
 {
     const otelc_scope_info *sc = &slots[g].scope;
-    int first = 1, first_scope = 1, first_span = 1;
+    int first = 1, first_span = 1;
     otelc__buf_append_char(b, '{');
-    member(b, &first, "scope");
-    otelc__buf_append_char(b, '{');
-    member(b, &first_scope, "name");
-    put_cstr(b, sc->name);
-    put_opt_string(b, &first_scope, "version", sc->version);
-    put_attr_array(b, &first_scope, sc->attrs, sc->attr_count);
-    otelc__buf_append_char(b, '}');
-    member(b, &first, "spans");
+    otelc__json_scope(b, &first, sc);
+    otelc__json_member(b, &first, "spans");
     otelc__buf_append_char(b, '[');
     for (size_t i = 0; i < n; i++) {
         if (slots[i].group_of != g)
             continue;
-        sep(b, &first_span);
+        otelc__json_sep(b, &first_span);
         put_span(b, spans[i]);
     }
     otelc__buf_append_char(b, ']');
-    put_opt_string(b, &first, "schemaUrl", sc->schema_url);
+    otelc__json_opt_string(b, &first, "schemaUrl", sc->schema_url);
     otelc__buf_append_char(b, '}');
 }
 
@@ -414,24 +446,20 @@ static void put_resource_spans(struct otelc__buf *b, otelc_span *const *spans, s
                                const struct otelc__otlp_slot *slots, size_t g, size_t groups)
 {
     const otelc_resource *res = slots[g].res;
-    int first = 1, first_res = 1, first_scope = 1;
+    int first = 1, first_scope = 1;
 
     otelc__buf_append_char(b, '{');
-    member(b, &first, "resource");
-    otelc__buf_append_char(b, '{');
-    put_list(b, &first_res, "attributes", otelc_resource_attr_count(res), resource_attr_item,
-             res);
-    otelc__buf_append_char(b, '}');
-    member(b, &first, "scopeSpans");
+    otelc__json_resource(b, &first, res);
+    otelc__json_member(b, &first, "scopeSpans");
     otelc__buf_append_char(b, '[');
     for (size_t h = g; h < groups; h++) {
         if (slots[h].res != res)
             continue;
-        sep(b, &first_scope);
+        otelc__json_sep(b, &first_scope);
         put_scope_spans(b, spans, n, slots, h);
     }
     otelc__buf_append_char(b, ']');
-    put_opt_string(b, &first, "schemaUrl", otelc_resource_schema_url(res));
+    otelc__json_opt_string(b, &first, "schemaUrl", otelc_resource_schema_url(res));
     otelc__buf_append_char(b, '}');
 }
 
@@ -456,7 +484,7 @@ int otelc__otlp_json_encode_spans(struct otelc__buf *out, otelc_span *const *spa
     for (size_t g = 0; g < groups; g++) {
         if (!otelc__otlp_first_of_resource(slots, g))
             continue; /* this resource was written with an earlier group */
-        sep(out, &first);
+        otelc__json_sep(out, &first);
         put_resource_spans(out, spans, n, slots, g, groups);
     }
     otelc__buf_append_str(out, "]}");

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The OTLP/protobuf encoder of spans: protobuf-c messages built in one arena, then packed. */
+/* The OTLP/protobuf encoder of spans: protobuf-c messages built in one arena, then packed; and
+ * the builders of strings, attributes, resources and scopes that the metrics encoder shares. */
 #include "exporters/otlp/otlp_proto.h"
 
 #include <string.h>
 
 #include "exporters/otlp/otlp_common.h"
+#include "exporters/otlp/otlp_proto_enc.h"
 #include "sdk/common/arena.h"
 #include "trace_service.pb-c.h"
 
@@ -21,12 +23,6 @@ typedef Opentelemetry__Proto__Trace__V1__Span__Link link_msg;
 typedef Opentelemetry__Proto__Trace__V1__Status status_msg;
 typedef Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest request_msg;
 
-/* The memory of one request. Every builder returns NULL (and the caller gives up) when the
- * arena cannot grow; the whole request is then freed at once. */
-struct enc {
-    struct otelc__arena arena;
-};
-
 /* A span's message and the bytes its ids point at, allocated together. */
 struct span_block {
     span_msg m;
@@ -42,10 +38,17 @@ struct link_block {
     uint8_t span_id[8];
 };
 
-/* Reads the i-th attribute of a list (a span's, a resource's or a plain array). */
-typedef const otelc_attr *(*attr_at_fn)(const void *ctx, size_t i);
+void otelc__pb_enc_init(struct otelc__pb_enc *e)
+{
+    otelc__arena_init(&e->arena, NULL, 0);
+}
 
-static void *enc_array(struct enc *e, size_t n, size_t size)
+void otelc__pb_enc_done(struct otelc__pb_enc *e)
+{
+    otelc__arena_reset(&e->arena, NULL, 0);
+}
+
+void *otelc__pb_array(struct otelc__pb_enc *e, size_t n, size_t size)
 {
     if (n && size > SIZE_MAX / n)
         return NULL;
@@ -73,7 +76,7 @@ static int clean_utf8(const unsigned char *s, size_t len)
 
 /* A NUL-terminated copy of s[0..len) in the arena, with each ill-formed UTF-8 sequence
  * replaced by U+FFFD and cut at the first NUL. NULL only when memory runs out. */
-static char *enc_copy(struct enc *e, const char *s, size_t len)
+static char *enc_copy(struct otelc__pb_enc *e, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     if (clean_utf8(p, len))
@@ -101,10 +104,7 @@ static char *enc_copy(struct enc *e, const char *s, size_t len)
     return out;
 }
 
-/* A C string for a message: s itself when it is valid UTF-8 (protobuf-c only reads it), else
- * a repaired copy. NULL stays NULL (an absent proto3 string). *ok is cleared when memory runs
- * out. */
-static char *enc_cstr(struct enc *e, const char *s, int *ok)
+char *otelc__pb_cstr(struct otelc__pb_enc *e, const char *s, int *ok)
 {
     if (!s)
         return NULL;
@@ -117,10 +117,10 @@ static char *enc_cstr(struct enc *e, const char *s, int *ok)
     return c;
 }
 
-static int enc_value(struct enc *e, any_value *out, const otelc_value *v);
+static int enc_value(struct otelc__pb_enc *e, any_value *out, const otelc_value *v);
 
 /* An ArrayValue of v's elements. */
-static int enc_array_value(struct enc *e, any_value *out, const otelc_value *v)
+static int enc_array_value(struct otelc__pb_enc *e, any_value *out, const otelc_value *v)
 {
     array_value *arr = otelc__arena_alloc(&e->arena, sizeof *arr);
     if (!arr)
@@ -131,8 +131,8 @@ static int enc_array_value(struct enc *e, any_value *out, const otelc_value *v)
     size_t n = v->u.ia ? v->len : 0;
     if (!n)
         return 1;
-    any_value *vals = enc_array(e, n, sizeof *vals);
-    any_value **ptrs = enc_array(e, n, sizeof *ptrs);
+    any_value *vals = otelc__pb_array(e, n, sizeof *vals);
+    any_value **ptrs = otelc__pb_array(e, n, sizeof *ptrs);
     if (!vals || !ptrs)
         return 0;
     for (size_t i = 0; i < n; i++) {
@@ -147,7 +147,7 @@ static int enc_array_value(struct enc *e, any_value *out, const otelc_value *v)
 }
 
 /* Fills the AnyValue out from v; 0 when memory runs out. */
-static int enc_value(struct enc *e, any_value *out, const otelc_value *v)
+static int enc_value(struct otelc__pb_enc *e, any_value *out, const otelc_value *v)
 {
     *out = (any_value)OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__INIT;
     switch (v->type) {
@@ -185,18 +185,16 @@ static int enc_value(struct enc *e, any_value *out, const otelc_value *v)
     }
 }
 
-/* The KeyValue list of n attributes read through at; NULL attributes are skipped. Sets *out
- * and *out_n; returns 0 when memory runs out. */
-static int enc_attrs(struct enc *e, attr_at_fn at, const void *ctx, size_t n, key_value ***out,
-                     size_t *out_n)
+int otelc__pb_attrs(struct otelc__pb_enc *e, otelc__pb_attr_at_fn at, const void *ctx, size_t n,
+                    key_value ***out, size_t *out_n)
 {
     *out = NULL;
     *out_n = 0;
     if (!n)
         return 1;
-    key_value *kvs = enc_array(e, n, sizeof *kvs);
-    any_value *vals = enc_array(e, n, sizeof *vals);
-    key_value **ptrs = enc_array(e, n, sizeof *ptrs);
+    key_value *kvs = otelc__pb_array(e, n, sizeof *kvs);
+    any_value *vals = otelc__pb_array(e, n, sizeof *vals);
+    key_value **ptrs = otelc__pb_array(e, n, sizeof *ptrs);
     if (!kvs || !vals || !ptrs)
         return 0;
     size_t k = 0;
@@ -206,7 +204,7 @@ static int enc_attrs(struct enc *e, attr_at_fn at, const void *ctx, size_t n, ke
         if (!a)
             continue;
         kvs[k] = (key_value)OPENTELEMETRY__PROTO__COMMON__V1__KEY_VALUE__INIT;
-        kvs[k].key = enc_cstr(e, a->key, &ok);
+        kvs[k].key = otelc__pb_cstr(e, a->key, &ok);
         if (!ok || !enc_value(e, &vals[k], &a->value))
             return 0;
         kvs[k].value = &vals[k];
@@ -223,6 +221,12 @@ static const otelc_attr *array_attr_at(const void *ctx, size_t i)
     return &((const otelc_attr *)ctx)[i];
 }
 
+int otelc__pb_attr_array(struct otelc__pb_enc *e, const otelc_attr *attrs, size_t n,
+                         key_value ***out, size_t *out_n)
+{
+    return otelc__pb_attrs(e, array_attr_at, attrs, attrs ? n : 0, out, out_n);
+}
+
 static const otelc_attr *span_attr_at(const void *ctx, size_t i)
 {
     return otelc_span_get_attr(ctx, i);
@@ -233,13 +237,51 @@ static const otelc_attr *resource_attr_at(const void *ctx, size_t i)
     return otelc_resource_attr_at(ctx, i);
 }
 
-static int enc_events(struct enc *e, span_msg *m, const otelc_span *s)
+resource_msg *otelc__pb_resource(struct otelc__pb_enc *e, const otelc_resource *res)
+{
+    resource_msg *r = otelc__arena_alloc(&e->arena, sizeof *r);
+    if (!r)
+        return NULL;
+    *r = (resource_msg)OPENTELEMETRY__PROTO__RESOURCE__V1__RESOURCE__INIT;
+    if (!otelc__pb_attrs(e, resource_attr_at, res, otelc_resource_attr_count(res), &r->attributes,
+                         &r->n_attributes))
+        return NULL;
+    return r;
+}
+
+scope_msg *otelc__pb_scope(struct otelc__pb_enc *e, const otelc_scope_info *sc)
+{
+    scope_msg *scope = otelc__arena_alloc(&e->arena, sizeof *scope);
+    int ok = 1;
+    if (!scope)
+        return NULL;
+    *scope = (scope_msg)OPENTELEMETRY__PROTO__COMMON__V1__INSTRUMENTATION_SCOPE__INIT;
+    scope->name = otelc__pb_cstr(e, sc->name, &ok);
+    scope->version = otelc__pb_cstr(e, sc->version, &ok);
+    if (!ok || !otelc__pb_attr_array(e, sc->attrs, sc->attr_count, &scope->attributes,
+                                     &scope->n_attributes))
+        return NULL;
+    return scope;
+}
+
+int otelc__pb_pack(struct otelc__buf *out, const ProtobufCMessage *msg)
+{
+    size_t size = protobuf_c_message_get_packed_size(msg);
+    if (otelc__buf_reserve(out, size) != 0)
+        return OTELC_ENOMEM;
+    protobuf_c_message_pack(msg, (uint8_t *)out->data + out->len);
+    out->len += size;
+    out->data[out->len] = '\0';
+    return OTELC_OK;
+}
+
+static int enc_events(struct otelc__pb_enc *e, span_msg *m, const otelc_span *s)
 {
     size_t n = otelc_span_get_event_count(s), k = 0;
     if (!n)
         return 1;
-    event_msg *evs = enc_array(e, n, sizeof *evs);
-    event_msg **ptrs = enc_array(e, n, sizeof *ptrs);
+    event_msg *evs = otelc__pb_array(e, n, sizeof *evs);
+    event_msg **ptrs = otelc__pb_array(e, n, sizeof *ptrs);
     if (!evs || !ptrs)
         return 0;
     for (size_t i = 0; i < n; i++) {
@@ -250,10 +292,10 @@ static int enc_events(struct enc *e, span_msg *m, const otelc_span *s)
         event_msg *em = &evs[k];
         *em = (event_msg)OPENTELEMETRY__PROTO__TRACE__V1__SPAN__EVENT__INIT;
         em->time_unix_nano = ev.time_ns;
-        em->name = enc_cstr(e, ev.name, &ok);
+        em->name = otelc__pb_cstr(e, ev.name, &ok);
         em->dropped_attributes_count = ev.dropped_attr_count;
-        if (!ok || !enc_attrs(e, array_attr_at, ev.attrs, ev.attrs ? ev.attr_count : 0,
-                              &em->attributes, &em->n_attributes))
+        if (!ok ||
+            !otelc__pb_attr_array(e, ev.attrs, ev.attr_count, &em->attributes, &em->n_attributes))
             return 0;
         ptrs[k++] = em;
     }
@@ -262,13 +304,13 @@ static int enc_events(struct enc *e, span_msg *m, const otelc_span *s)
     return 1;
 }
 
-static int enc_links(struct enc *e, span_msg *m, const otelc_span *s)
+static int enc_links(struct otelc__pb_enc *e, span_msg *m, const otelc_span *s)
 {
     size_t n = otelc_span_get_link_count(s), k = 0;
     if (!n)
         return 1;
-    struct link_block *lbs = enc_array(e, n, sizeof *lbs);
-    link_msg **ptrs = enc_array(e, n, sizeof *ptrs);
+    struct link_block *lbs = otelc__pb_array(e, n, sizeof *lbs);
+    link_msg **ptrs = otelc__pb_array(e, n, sizeof *ptrs);
     if (!lbs || !ptrs)
         return 0;
     for (size_t i = 0; i < n; i++) {
@@ -285,11 +327,11 @@ static int enc_links(struct enc *e, span_msg *m, const otelc_span *s)
         lm->trace_id.len = sizeof lb->trace_id;
         lm->span_id.data = lb->span_id;
         lm->span_id.len = sizeof lb->span_id;
-        lm->trace_state = enc_cstr(e, otelc_tracestate_header(l.context.tracestate), &ok);
+        lm->trace_state = otelc__pb_cstr(e, otelc_tracestate_header(l.context.tracestate), &ok);
         lm->dropped_attributes_count = l.dropped_attr_count;
         lm->flags = otelc__otlp_span_flags(l.context.trace_flags, l.context.is_remote);
-        if (!ok || !enc_attrs(e, array_attr_at, l.attrs, l.attrs ? l.attr_count : 0,
-                              &lm->attributes, &lm->n_attributes))
+        if (!ok ||
+            !otelc__pb_attr_array(e, l.attrs, l.attr_count, &lm->attributes, &lm->n_attributes))
             return 0;
         ptrs[k++] = lm;
     }
@@ -298,7 +340,7 @@ static int enc_links(struct enc *e, span_msg *m, const otelc_span *s)
     return 1;
 }
 
-static span_msg *enc_span(struct enc *e, const otelc_span *s)
+static span_msg *enc_span(struct otelc__pb_enc *e, const otelc_span *s)
 {
     struct span_block *b = otelc__arena_alloc(&e->arena, sizeof *b);
     if (!b)
@@ -319,9 +361,9 @@ static span_msg *enc_span(struct enc *e, const otelc_span *s)
         m->parent_span_id.data = b->parent_id;
         m->parent_span_id.len = sizeof b->parent_id;
     }
-    m->trace_state = enc_cstr(e, otelc_tracestate_header(sc.tracestate), &ok);
+    m->trace_state = otelc__pb_cstr(e, otelc_tracestate_header(sc.tracestate), &ok);
     m->flags = otelc__otlp_span_flags(sc.trace_flags, otelc_span_parent_is_remote(s));
-    m->name = enc_cstr(e, otelc_span_get_name(s), &ok);
+    m->name = otelc__pb_cstr(e, otelc_span_get_name(s), &ok);
     m->kind = (Opentelemetry__Proto__Trace__V1__Span__SpanKind)otelc_span_get_kind(s);
     m->start_time_unix_nano = otelc_span_get_start_time(s);
     m->end_time_unix_nano = otelc_span_get_end_time(s);
@@ -335,35 +377,30 @@ static span_msg *enc_span(struct enc *e, const otelc_span *s)
     if (code != OTELC_STATUS_UNSET || (message && *message)) {
         b->status = (status_msg)OPENTELEMETRY__PROTO__TRACE__V1__STATUS__INIT;
         b->status.code = (Opentelemetry__Proto__Trace__V1__Status__StatusCode)code;
-        b->status.message = enc_cstr(e, message, &ok);
+        b->status.message = otelc__pb_cstr(e, message, &ok);
         m->status = &b->status;
     }
     if (!ok ||
-        !enc_attrs(e, span_attr_at, s, otelc_span_get_attr_count(s), &m->attributes,
-                   &m->n_attributes) ||
+        !otelc__pb_attrs(e, span_attr_at, s, otelc_span_get_attr_count(s), &m->attributes,
+                         &m->n_attributes) ||
         !enc_events(e, m, s) || !enc_links(e, m, s))
         return NULL;
     return m;
 }
 
 /* The ScopeSpans of group g, its spans taken from spans[] in order into span_ptrs. */
-static int enc_scope_spans(struct enc *e, scope_spans *ss, const struct otelc__otlp_slot *slots,
-                           size_t g, otelc_span *const *spans, size_t n, span_msg **span_ptrs)
+static int enc_scope_spans(struct otelc__pb_enc *e, scope_spans *ss,
+                           const struct otelc__otlp_slot *slots, size_t g, otelc_span *const *spans,
+                           size_t n, span_msg **span_ptrs)
 {
     const otelc_scope_info *sc = &slots[g].scope;
-    scope_msg *scope = otelc__arena_alloc(&e->arena, sizeof *scope);
+    scope_msg *scope = otelc__pb_scope(e, sc);
     int ok = 1;
     if (!scope)
         return 0;
-    *scope = (scope_msg)OPENTELEMETRY__PROTO__COMMON__V1__INSTRUMENTATION_SCOPE__INIT;
-    scope->name = enc_cstr(e, sc->name, &ok);
-    scope->version = enc_cstr(e, sc->version, &ok);
-    if (!ok || !enc_attrs(e, array_attr_at, sc->attrs, sc->attrs ? sc->attr_count : 0,
-                          &scope->attributes, &scope->n_attributes))
-        return 0;
     *ss = (scope_spans)OPENTELEMETRY__PROTO__TRACE__V1__SCOPE_SPANS__INIT;
     ss->scope = scope;
-    ss->schema_url = enc_cstr(e, sc->schema_url, &ok);
+    ss->schema_url = otelc__pb_cstr(e, sc->schema_url, &ok);
     ss->spans = span_ptrs;
     for (size_t i = 0; i < n; i++) {
         if (slots[i].group_of != g)
@@ -377,23 +414,19 @@ static int enc_scope_spans(struct enc *e, scope_spans *ss, const struct otelc__o
 }
 
 /* The ResourceSpans of the resource of group g, holding every group of that resource. */
-static int enc_resource_spans(struct enc *e, resource_spans *rs,
+static int enc_resource_spans(struct otelc__pb_enc *e, resource_spans *rs,
                               const struct otelc__otlp_slot *slots, size_t g, size_t groups,
                               scope_spans *ss_all, scope_spans **ss_ptrs, otelc_span *const *spans,
                               size_t n, span_msg ***span_cursor)
 {
     const otelc_resource *res = slots[g].res;
-    resource_msg *r = otelc__arena_alloc(&e->arena, sizeof *r);
+    resource_msg *r = otelc__pb_resource(e, res);
     int ok = 1;
     if (!r)
         return 0;
-    *r = (resource_msg)OPENTELEMETRY__PROTO__RESOURCE__V1__RESOURCE__INIT;
-    if (!enc_attrs(e, resource_attr_at, res, otelc_resource_attr_count(res), &r->attributes,
-                   &r->n_attributes))
-        return 0;
     *rs = (resource_spans)OPENTELEMETRY__PROTO__TRACE__V1__RESOURCE_SPANS__INIT;
     rs->resource = r;
-    rs->schema_url = enc_cstr(e, otelc_resource_schema_url(res), &ok);
+    rs->schema_url = otelc__pb_cstr(e, otelc_resource_schema_url(res), &ok);
     rs->scope_spans = ss_ptrs;
     for (size_t h = g; h < groups; h++) {
         if (slots[h].res != res)
@@ -407,9 +440,10 @@ static int enc_resource_spans(struct enc *e, resource_spans *rs,
 }
 
 /* Builds the request in e's arena; 0 when memory runs out. */
-static int build_request(struct enc *e, request_msg *req, otelc_span *const *spans, size_t n)
+static int build_request(struct otelc__pb_enc *e, request_msg *req, otelc_span *const *spans,
+                         size_t n)
 {
-    struct otelc__otlp_slot *slots = enc_array(e, n, sizeof *slots);
+    struct otelc__otlp_slot *slots = otelc__pb_array(e, n, sizeof *slots);
     if (!slots)
         return 0;
     size_t groups = otelc__otlp_group_spans(spans, n, slots);
@@ -417,11 +451,11 @@ static int build_request(struct enc *e, request_msg *req, otelc_span *const *spa
     for (size_t g = 0; g < groups; g++)
         resources += (size_t)otelc__otlp_first_of_resource(slots, g);
 
-    resource_spans *rs_all = enc_array(e, resources, sizeof *rs_all);
-    resource_spans **rs_ptrs = enc_array(e, resources, sizeof *rs_ptrs);
-    scope_spans *ss_all = enc_array(e, groups, sizeof *ss_all);
-    scope_spans **ss_ptrs = enc_array(e, groups, sizeof *ss_ptrs);
-    span_msg **span_ptrs = enc_array(e, n, sizeof *span_ptrs);
+    resource_spans *rs_all = otelc__pb_array(e, resources, sizeof *rs_all);
+    resource_spans **rs_ptrs = otelc__pb_array(e, resources, sizeof *rs_ptrs);
+    scope_spans *ss_all = otelc__pb_array(e, groups, sizeof *ss_all);
+    scope_spans **ss_ptrs = otelc__pb_array(e, groups, sizeof *ss_ptrs);
+    span_msg **span_ptrs = otelc__pb_array(e, n, sizeof *span_ptrs);
     if (!rs_all || !rs_ptrs || !ss_all || !ss_ptrs || !span_ptrs)
         return 0;
 
@@ -447,27 +481,15 @@ int otelc__otlp_proto_encode_spans(struct otelc__buf *out, otelc_span *const *sp
 {
     request_msg req =
         OPENTELEMETRY__PROTO__COLLECTOR__TRACE__V1__EXPORT_TRACE_SERVICE_REQUEST__INIT;
-    struct enc e;
-    int err = OTELC_OK;
+    struct otelc__pb_enc e;
+    int err;
 
     if (!out || (!spans && n))
         return OTELC_EINVAL;
-    otelc__arena_init(&e.arena, NULL, 0);
-    if (!build_request(&e, &req, spans, n)) {
-        err = OTELC_ENOMEM;
-        goto done;
-    }
-    size_t size = protobuf_c_message_get_packed_size(&req.base);
-    if (otelc__buf_reserve(out, size) != 0) {
-        err = OTELC_ENOMEM;
-        goto done;
-    }
-    protobuf_c_message_pack(&req.base, (uint8_t *)out->data + out->len);
-    out->len += size;
-    out->data[out->len] = '\0';
-done:
+    otelc__pb_enc_init(&e);
+    err = build_request(&e, &req, spans, n) ? otelc__pb_pack(out, &req.base) : OTELC_ENOMEM;
     if (err == OTELC_ENOMEM)
         out->oom = 1;
-    otelc__arena_reset(&e.arena, NULL, 0);
+    otelc__pb_enc_done(&e);
     return err;
 }

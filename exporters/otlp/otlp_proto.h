@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The OTLP/protobuf encoder of spans, for the OTLP exporters (http/protobuf and gRPC). */
+/* The OTLP/protobuf encoders of spans and metrics, for the OTLP exporters (http/protobuf and
+ * gRPC). */
 #ifndef OTELC_EXPORTERS_OTLP_OTLP_PROTO_H
 #define OTELC_EXPORTERS_OTLP_OTLP_PROTO_H
 
+#include "otelc/metric_data.h"
 #include "otelc/trace.h"
 #include "sdk/common/buf.h"
 
@@ -19,5 +21,18 @@
  * oom flag is set and nothing was appended).
  */
 int otelc__otlp_proto_encode_spans(struct otelc__buf *out, otelc_span *const *spans, size_t n);
+
+/*
+ * Appends to out ONE serialised `ExportMetricsServiceRequest` (opentelemetry-proto v1.7.0)
+ * holding the collection rm: one `ResourceMetrics`, one `ScopeMetrics` per scope and one
+ * `Metric` per stream, in the tree's order. Numbers are `as_int` or `as_double` as the metric's
+ * is_int says; a histogram's sum, min and max are absent unless has_sum / has_min_max;
+ * exemplars carry their ids only when has_span. Strings are repaired as for spans. A NULL array
+ * with a non-zero count is encoded as empty. rm is borrowed for the call.
+ *
+ * Returns OTELC_OK, OTELC_EINVAL (out or rm NULL) or OTELC_ENOMEM (out's oom flag is set and
+ * nothing was appended).
+ */
+int otelc__otlp_proto_encode_metrics(struct otelc__buf *out, const otelc_resource_metrics *rm);
 
 #endif

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // A test OTLP/HTTP receiver on Node's http(s) server that decodes requests with the UPSTREAM
 // opentelemetry-proto v1.7.0 schema (the .proto files and protobufjs shipped by dd-trace), not
-// ours, records what it received, and can be told to fail the next requests.
+// ours, records what it received, and can be told to fail the next requests. POST /v1/metrics
+// carries an ExportMetricsServiceRequest; every other path an ExportTraceServiceRequest.
 //
-// As a module: start({tls, failures}) gives {port, requests, spans, fail(...), close()}.
+// As a module: start({tls, failures}) gives {port, requests, spans, metrics, fail(...),
+// close()}; metrics holds each metrics request as a plain object (OTLP/JSON field names, 64-bit
+// integers as strings, ids in lower-case hex), whatever its encoding.
 // As a program: node receiver.js [--port N] [--fail N --status S --retry-after V
 //   --partial-rejected N --partial-message M --delay MS --drop] [--tls-cert F --tls-key F
 //   [--tls-ca F]]; it prints `listening PORT` and, for each request, one JSON line.
@@ -19,9 +22,11 @@ const protoDir = path.join(__dirname, 'node_modules/dd-trace/packages/dd-trace/s
 const protobuf = require(path.join(__dirname, 'node_modules/dd-trace/vendor/dist/protobufjs'))
 
 const root = protobuf.loadSync(['common.proto', 'resource.proto', 'trace.proto',
-  'trace_service.proto'].map(f => path.join(protoDir, f)))
+  'trace_service.proto', 'metrics.proto', 'metrics_service.proto'].map(f => path.join(protoDir, f)))
 const RequestType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest')
 const ResponseType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse')
+const MetricsRequestType = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest')
+const MetricsResponseType = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse')
 
 const hex = b => (b ? Buffer.from(b).toString('hex') : '')
 
@@ -77,6 +82,47 @@ function flatten (req, idsAreHex) {
   return out
 }
 
+// Exemplar ids of a decoded protobuf request, base64 in toObject(), as OTLP/JSON's hex.
+function hexIds (req) {
+  const b64hex = v => (v ? Buffer.from(v, 'base64').toString('hex') : v)
+  for (const rm of req.resourceMetrics || []) {
+    for (const sm of rm.scopeMetrics || []) {
+      for (const m of sm.metrics || []) {
+        const data = m.gauge || m.sum || m.histogram || m.exponentialHistogram || {}
+        for (const p of data.dataPoints || []) {
+          for (const x of p.exemplars || []) {
+            x.spanId = b64hex(x.spanId)
+            x.traceId = b64hex(x.traceId)
+          }
+        }
+      }
+    }
+  }
+  return req
+}
+
+function decodeMetrics (body, contentType) {
+  if (contentType.startsWith('application/json')) return JSON.parse(body.toString('utf8'))
+  if (contentType.startsWith('application/x-protobuf')) {
+    return hexIds(MetricsRequestType.toObject(MetricsRequestType.decode(body),
+      { longs: String, enums: Number, bytes: String }))
+  }
+  throw new Error('unexpected content type ' + contentType)
+}
+
+function countPoints (req) {
+  let n = 0
+  for (const rm of req.resourceMetrics || []) {
+    for (const sm of rm.scopeMetrics || []) {
+      for (const m of sm.metrics || []) {
+        const data = m.gauge || m.sum || m.histogram || m.exponentialHistogram || {}
+        n += (data.dataPoints || []).length
+      }
+    }
+  }
+  return n
+}
+
 function decode (body, contentType) {
   if (contentType.startsWith('application/json')) return flatten(JSON.parse(body.toString('utf8')), true)
   if (contentType.startsWith('application/x-protobuf')) return flatten(RequestType.decode(body), false)
@@ -84,7 +130,7 @@ function decode (body, contentType) {
 }
 
 function start (opts = {}) {
-  const state = { requests: [], spans: [], failures: [], errors: [] }
+  const state = { requests: [], spans: [], metrics: [], failures: [], errors: [] }
   // fail(n, how): the next n requests are answered as `how` says: {status, retryAfter,
   // message, partialRejected, partialMessage, delayMs, drop}.
   state.fail = (n, how) => { for (let i = 0; i < n; i++) state.failures.push(how) }
@@ -109,6 +155,7 @@ function start (opts = {}) {
         spans: 0,
       }
       state.requests.push(rec)
+      const isMetrics = req.url === '/v1/metrics'
       const answer = () => {
         if (how.drop) { req.socket.destroy(); return }
         const json = rec.contentType.startsWith('application/json')
@@ -117,7 +164,11 @@ function start (opts = {}) {
         if (how.retryAfter !== undefined) headers['Retry-After'] = String(how.retryAfter)
         let body
         if (status >= 200 && status < 300) {
-          if (how.partialRejected !== undefined) {
+          if (how.partialRejected !== undefined && isMetrics) {
+            const ps = { rejectedDataPoints: how.partialRejected, errorMessage: how.partialMessage || '' }
+            body = json ? Buffer.from(JSON.stringify({ partialSuccess: { rejectedDataPoints: String(ps.rejectedDataPoints), errorMessage: ps.errorMessage } }))
+              : Buffer.from(MetricsResponseType.encode({ partialSuccess: ps }).finish())
+          } else if (how.partialRejected !== undefined) {
             const ps = { rejectedSpans: how.partialRejected, errorMessage: how.partialMessage || '' }
             body = json ? Buffer.from(JSON.stringify({ partialSuccess: { rejectedSpans: String(ps.rejectedSpans), errorMessage: ps.errorMessage } }))
               : Buffer.from(ResponseType.encode({ partialSuccess: ps }).finish())
@@ -138,9 +189,15 @@ function start (opts = {}) {
         try {
           let body = Buffer.concat(chunks)
           if (rec.contentEncoding === 'gzip') body = zlib.gunzipSync(body)
-          const spans = decode(body, rec.contentType)
-          rec.spans = spans.length
-          state.spans.push(...spans)
+          if (isMetrics) {
+            const metrics = decodeMetrics(body, rec.contentType)
+            rec.dataPoints = countPoints(metrics)
+            state.metrics.push(metrics)
+          } else {
+            const spans = decode(body, rec.contentType)
+            rec.spans = spans.length
+            state.spans.push(...spans)
+          }
         } catch (e) {
           state.errors.push(String(e))
           res.writeHead(400, { 'Content-Type': 'application/x-protobuf' })
