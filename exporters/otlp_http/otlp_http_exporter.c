@@ -9,9 +9,11 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "exporters/console/otlp_json.h"
+#include "exporters/otlp/gzip.h"
+#include "exporters/otlp/otlp_common.h"
+#include "exporters/otlp/otlp_env.h"
 #include "exporters/otlp/otlp_proto.h"
 #include "exporters/otlp/retry.h"
 #include "google/rpc/status.pb-c.h"
@@ -134,22 +136,9 @@ void otelc_otlp_http_exporter_options_init(otelc_otlp_http_exporter_options *opt
     opt->max_request_bytes = DEFAULT_MAX_REQUEST;
 }
 
-/* The per-signal variable when set, else the general one. */
-static const char *env2(const char *traces_name, const char *name, const char **which)
-{
-    const char *v = otelc__getenv(traces_name);
-    *which = traces_name;
-    if (!v) {
-        v = otelc__getenv(name);
-        *which = name;
-    }
-    return v;
-}
-
 void otelc_otlp_http_exporter_options_from_env(otelc_otlp_http_exporter_options *opt)
 {
     static const char *const protocols[] = {"http/protobuf", "http/json", "grpc", NULL};
-    static const char *const compressions[] = {"none", "gzip", NULL};
     const char *which, *v;
 
     if (!opt || opt->size < sizeof *opt)
@@ -160,34 +149,18 @@ void otelc_otlp_http_exporter_options_from_env(otelc_otlp_http_exporter_options 
         opt->endpoint = NULL;
         opt->base_endpoint = v;
     }
-    if ((v = env2("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS", &which)))
-        opt->headers = v;
-    if (otelc__getenv("OTELC_EXPORTER_OTLP_MAX_REQUEST_SIZE"))
-        opt->max_request_bytes = otelc__env_u32("OTELC_EXPORTER_OTLP_MAX_REQUEST_SIZE",
-                                                DEFAULT_MAX_REQUEST, 1024, UINT32_MAX);
-    if (env2("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT", &which))
-        opt->timeout_ms = (uint32_t)otelc__env_ms(which, opt->timeout_ms, 1, UINT32_MAX);
-    if (env2("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION", &which)) {
-        int c = otelc__env_choice(which, compressions, -1);
-        if (c >= 0)
-            opt->compression = c == 1 ? OTELC_OTLP_COMPRESSION_GZIP : OTELC_OTLP_COMPRESSION_NONE;
-    }
-    if (env2("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL", &which)) {
+    struct otelc__otlp_env_fields f = {&opt->headers,         &opt->ca_file,
+                                       &opt->client_cert_file, &opt->client_key_file,
+                                       &opt->timeout_ms,       &opt->compression,
+                                       &opt->max_request_bytes};
+    otelc__otlp_env_traces_settings(&f);
+    if (OTELC__OTLP_TRACES_ENV("PROTOCOL", &which)) {
         int p = otelc__env_choice(which, protocols, -1);
-        if (p == 2)
-            otelc__log(OTELC_LOG_WARN, "%s: gRPC is not built yet; using http/protobuf", which);
-        if (p >= 0)
+        /* grpc selects the other exporter (otelc_otlp_grpc_exporter_new), not a setting of
+         * this one: it leaves the protocol as it was. */
+        if (p == 0 || p == 1)
             opt->protocol = p == 1 ? OTELC_OTLP_HTTP_JSON : OTELC_OTLP_HTTP_PROTOBUF;
     }
-    if ((v = env2("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "OTEL_EXPORTER_OTLP_CERTIFICATE",
-                  &which)))
-        opt->ca_file = v;
-    if ((v = env2("OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
-                  "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", &which)))
-        opt->client_cert_file = v;
-    if ((v = env2("OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", "OTEL_EXPORTER_OTLP_CLIENT_KEY",
-                  &which)))
-        opt->client_key_file = v;
 }
 
 /* --- curl handle ------------------------------------------------------------------------- */
@@ -263,37 +236,6 @@ static int make_handle(struct otlp_http *x)
 }
 
 /* --- request body ------------------------------------------------------------------------ */
-
-static voidpf z_alloc(voidpf opaque, uInt items, uInt size) { return otelc__calloc(items, size); }
-
-static void z_free(voidpf opaque, voidpf p) { otelc__free(p); }
-
-/* Compresses x->body into x->gz as one gzip member. */
-static int gzip_body(struct otlp_http *x)
-{
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    zs.zalloc = z_alloc;
-    zs.zfree = z_free;
-    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK)
-        return OTELC_ENOMEM;
-    otelc__buf_reset(&x->gz);
-    uLong bound = deflateBound(&zs, (uLong)x->body.len);
-    if (otelc__buf_reserve(&x->gz, bound) != 0) {
-        deflateEnd(&zs);
-        return OTELC_ENOMEM;
-    }
-    zs.next_in = (Bytef *)x->body.data;
-    zs.avail_in = (uInt)x->body.len;
-    zs.next_out = (Bytef *)x->gz.data;
-    zs.avail_out = (uInt)bound;
-    int zrc = deflate(&zs, Z_FINISH);
-    x->gz.len = zs.total_out;
-    x->gz.data[x->gz.len] = '\0';
-    deflateEnd(&zs);
-    return zrc == Z_STREAM_END ? OTELC_OK : OTELC_ENOMEM;
-}
 
 /* --- response decoding ------------------------------------------------------------------- */
 
@@ -437,12 +379,10 @@ static int fail(struct otlp_http *x, int rc)
     return rc;
 }
 
-/* Returned by export_batch() when the encoded request is over the limit and can be split. */
-#define SPLIT_ME 1
 
-static int export_batch(struct otlp_http *x, otelc_span *const *spans, size_t n,
-                        uint64_t deadline)
+static int export_batch(void *ud, otelc_span *const *spans, size_t n, uint64_t deadline)
 {
+    struct otlp_http *x = ud;
     struct otelc__retry retry;
     const struct otelc__buf *payload;
     int rc;
@@ -454,7 +394,7 @@ static int export_batch(struct otlp_http *x, otelc_span *const *spans, size_t n,
         rc = otelc__buf_status(&x->body);
     if (rc == OTELC_OK && x->body.len > x->max_request) {
         if (n > 1) {
-            rc = SPLIT_ME;
+            rc = OTELC__OTLP_SPLIT_ME;
             goto out;
         }
         snprintf(x->last_error, sizeof x->last_error,
@@ -464,7 +404,7 @@ static int export_batch(struct otlp_http *x, otelc_span *const *spans, size_t n,
         goto out;
     }
     if (rc == OTELC_OK && x->compression == OTELC_OTLP_COMPRESSION_GZIP)
-        rc = gzip_body(x);
+        rc = otelc__gzip(x->body.data, x->body.len, &x->gz);
     if (rc != OTELC_OK) {
         snprintf(x->last_error, sizeof x->last_error, "cannot encode %zu spans: %s", n,
                  otelc_strerror(rc));
@@ -541,20 +481,6 @@ out:
     return rc;
 }
 
-/* Halves a batch whose request would be too large, until every part fits; every part is
- * sent even when another failed, and the first failure is returned. */
-static int export_split(struct otlp_http *x, otelc_span *const *spans, size_t n,
-                        uint64_t deadline)
-{
-    int rc = export_batch(x, spans, n, deadline);
-    if (rc != SPLIT_ME)
-        return rc;
-    size_t half = n / 2;
-    int a = export_split(x, spans, half, deadline);
-    int b = export_split(x, spans + half, n - half, deadline);
-    return a != OTELC_OK ? a : b;
-}
-
 static int otlp_http_export(void *ud, otelc_span *const *spans, size_t n, uint64_t deadline)
 {
     struct otlp_http *x = ud;
@@ -566,7 +492,7 @@ static int otlp_http_export(void *ud, otelc_span *const *spans, size_t n, uint64
     uint64_t cap = otelc__deadline_ms(x->timeout_ms);
     if (deadline == 0 || deadline > cap)
         deadline = cap;
-    return export_split(x, spans, n, deadline);
+    return otelc__otlp_export_split(export_batch, x, spans, n, deadline);
 }
 
 static int otlp_http_shutdown(void *ud, uint64_t deadline)

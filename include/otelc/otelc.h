@@ -12,6 +12,7 @@
 #include "id_generator.h"
 #include "log.h"
 #include "otlp.h"
+#include "otlp_grpc.h"
 #include "processor.h"
 #include "propagation.h"
 #include "resource.h"
