@@ -138,7 +138,8 @@ static int on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t stream_id,
                          const uint8_t *data, size_t len, void *ud)
 {
     struct otelc__grpc_session *s = ud;
-    if (stream_id != s->stream || s->stream == 0)
+    /* Only a gRPC answer's body is read as messages; another is discarded. */
+    if (stream_id != s->stream || s->stream == 0 || s->http_status != 200 || !s->content_type_ok)
         return 0;
     int rc = otelc__grpc_deframe(&s->body_in, data, len);
     if (rc == OTELC_EREJECTED) {
@@ -333,7 +334,8 @@ void otelc__grpc_session_cancel(struct otelc__grpc_session *s)
 int otelc__grpc_session_reusable(const struct otelc__grpc_session *s)
 {
     /* Client stream ids are odd and end at 2^31 - 1; stop well before. */
-    return !s->goaway && !s->failed && nghttp2_session_get_next_stream_id(s->ng) < (1u << 30);
+    return !s->goaway && !s->failed && nghttp2_session_want_read(s->ng) &&
+           nghttp2_session_get_next_stream_id(s->ng) < (1u << 30);
 }
 
 /* The status of a call whose stream closed. */
