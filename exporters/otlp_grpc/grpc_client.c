@@ -444,8 +444,10 @@ int otelc__grpc_unary(struct otelc__grpc_client *c, const char *path, const uint
         if (rc != OTELC_OK)
             return res->status;
     }
+    /* Connecting may have used the time up: the smallest timeout then, not a wrapped one. */
     char timeout[10];
-    otelc__grpc_timeout_format(deadline - otelc__mono_ns(), timeout);
+    now = otelc__mono_ns();
+    otelc__grpc_timeout_format(deadline > now ? deadline - now : 0, timeout);
     size_t n = 0;
     c->nv[n++] = nv(":method", "POST");
     c->nv[n++] = nv(":scheme", c->tls ? "https" : "http");
