@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "otelc/common.h"
+
 size_t otelc__utf8_seq(const unsigned char *p, size_t avail, size_t *skip)
 {
     unsigned char lo = 0x80, hi = 0xBF;
@@ -104,4 +106,16 @@ int otelc__otlp_first_of_resource(const struct otelc__otlp_slot *slots, size_t g
             return 0;
     }
     return 1;
+}
+
+int otelc__otlp_export_split(otelc__otlp_batch_fn send, void *ud, otelc_span *const *spans,
+                             size_t n, uint64_t deadline)
+{
+    int rc = send(ud, spans, n, deadline);
+    if (rc != OTELC__OTLP_SPLIT_ME)
+        return rc;
+    size_t half = n / 2;
+    int a = otelc__otlp_export_split(send, ud, spans, half, deadline);
+    int b = otelc__otlp_export_split(send, ud, spans + half, n - half, deadline);
+    return a != OTELC_OK ? a : b;
 }

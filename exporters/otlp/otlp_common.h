@@ -47,4 +47,17 @@ otelc_value otelc__otlp_array_element(const otelc_value *v, size_t i);
  */
 size_t otelc__utf8_seq(const unsigned char *p, size_t avail, size_t *skip);
 
+/* What an otelc__otlp_batch_fn returns when the batch's encoded request is over the size
+ * limit and the batch has more than one span. */
+#define OTELC__OTLP_SPLIT_ME 1
+
+/* Sends one batch: OTELC_OK, a negative code, or OTELC__OTLP_SPLIT_ME. */
+typedef int (*otelc__otlp_batch_fn)(void *ud, otelc_span *const *spans, size_t n,
+                                    uint64_t deadline);
+
+/* Sends the n spans with send, halving a batch that asks to be split until every part fits;
+ * every part is sent even when another failed, and the first failure is returned. */
+int otelc__otlp_export_split(otelc__otlp_batch_fn send, void *ud, otelc_span *const *spans,
+                             size_t n, uint64_t deadline);
+
 #endif

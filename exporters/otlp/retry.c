@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The OTLP exporters' retry policy, shared by the HTTP exporter and a later gRPC exporter. */
+/* The OTLP exporters' retry policy, shared by the HTTP and the gRPC exporters. */
 #include "exporters/otlp/retry.h"
 
 #include <errno.h>
@@ -26,6 +26,23 @@ void otelc__retry_init(struct otelc__retry *r)
 int otelc__retry_http_status_retryable(long status)
 {
     return status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+int otelc__retry_grpc_status_retryable(int code, int has_retry_info)
+{
+    switch (code) {
+    case 1:  /* CANCELLED */
+    case 4:  /* DEADLINE_EXCEEDED */
+    case 10: /* ABORTED */
+    case 11: /* OUT_OF_RANGE */
+    case 14: /* UNAVAILABLE */
+    case 15: /* DATA_LOSS */
+        return 1;
+    case 8: /* RESOURCE_EXHAUSTED: only when the server says recovery is possible */
+        return has_retry_info;
+    default:
+        return 0;
+    }
 }
 
 int otelc__retry_after_parse(const char *v, size_t len, int64_t now_unix_s, uint64_t *wait_ns)

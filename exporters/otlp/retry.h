@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The OTLP exporters' retry policy: which answers are retried, and how long to wait before the
- * next attempt (exponential backoff with jitter, or the receiver's Retry-After). */
+ * next attempt (exponential backoff with jitter, or the receiver's Retry-After or RetryInfo). */
 #ifndef OTELC_EXPORTERS_OTLP_RETRY_H
 #define OTELC_EXPORTERS_OTLP_RETRY_H
 
@@ -20,6 +20,11 @@ void otelc__retry_init(struct otelc__retry *r);
 
 /* 1 for the HTTP statuses the OTLP specification retries (429, 502, 503, 504), else 0. */
 int otelc__retry_http_status_retryable(long status);
+
+/* 1 for the gRPC status codes the OTLP specification retries: CANCELLED, DEADLINE_EXCEEDED,
+ * ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS, and RESOURCE_EXHAUSTED only when the server
+ * sent a google.rpc.RetryInfo (has_retry_info), else 0. */
+int otelc__retry_grpc_status_retryable(int code, int has_retry_info);
 
 /* Parses a Retry-After value, delay-seconds or an HTTP-date, into a wait in ns from now_unix_s
  * (a past date waits 0). Returns 0, or -1 when the value is neither. */

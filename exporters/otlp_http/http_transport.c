@@ -11,8 +11,8 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "exporters/otlp/gzip.h"
 #include "exporters/otlp/retry.h"
 #include "google/rpc/status.pb-c.h"
 #include "otelc/version.h"
@@ -172,41 +172,10 @@ static int make_handle(struct otelc__http_transport *t)
 
 /* --- request body ------------------------------------------------------------------------ */
 
-static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
-{
-    return otelc__calloc(items, size);
-}
-
-static void z_free(voidpf opaque, voidpf p)
-{
-    otelc__free(p);
-}
-
 /* Compresses t->body into t->gz as one gzip member. */
 static int gzip_body(struct otelc__http_transport *t)
 {
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    zs.zalloc = z_alloc;
-    zs.zfree = z_free;
-    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK)
-        return OTELC_ENOMEM;
-    otelc__buf_reset(&t->gz);
-    uLong bound = deflateBound(&zs, (uLong)t->body.len);
-    if (otelc__buf_reserve(&t->gz, bound) != 0) {
-        deflateEnd(&zs);
-        return OTELC_ENOMEM;
-    }
-    zs.next_in = (Bytef *)t->body.data;
-    zs.avail_in = (uInt)t->body.len;
-    zs.next_out = (Bytef *)t->gz.data;
-    zs.avail_out = (uInt)bound;
-    int zrc = deflate(&zs, Z_FINISH);
-    t->gz.len = zs.total_out;
-    t->gz.data[t->gz.len] = '\0';
-    deflateEnd(&zs);
-    return zrc == Z_STREAM_END ? OTELC_OK : OTELC_ENOMEM;
+    return otelc__gzip(t->body.data, t->body.len, &t->gz);
 }
 
 /* --- response decoding ------------------------------------------------------------------- */

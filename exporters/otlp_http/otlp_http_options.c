@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "exporters/otlp/otlp_env.h"
 #include "exporters/otlp_http/http_transport.h"
 #include "sdk/common/env.h"
 
@@ -24,29 +25,12 @@ void otelc_otlp_http_exporter_options_init(otelc_otlp_http_exporter_options *opt
     opt->histogram_aggregation = OTELC_AGGREGATION_EXPLICIT_HISTOGRAM;
 }
 
-/* Room for the longest variable name. */
-#define NAME_MAX_LEN 80
-
-/* Reads OTEL_EXPORTER_OTLP_<infix>_<what>, else OTEL_EXPORTER_OTLP_<what>; which receives the
- * name of the variable the value came from (the general one when neither is set). */
-static const char *env2(const char *infix, const char *what, char which[NAME_MAX_LEN])
-{
-    snprintf(which, NAME_MAX_LEN, "OTEL_EXPORTER_OTLP_%s_%s", infix, what);
-    const char *v = otelc__getenv(which);
-    if (!v) {
-        snprintf(which, NAME_MAX_LEN, "OTEL_EXPORTER_OTLP_%s", what);
-        v = otelc__getenv(which);
-    }
-    return v;
-}
-
 void otelc__http_options_from_env(otelc_otlp_http_exporter_options *opt,
                                   const struct otelc__http_signal *signal)
 {
     static const char *const protocols[] = {"http/protobuf", "http/json", "grpc", NULL};
-    static const char *const compressions[] = {"none", "gzip", NULL};
     const char *infix = signal->env_infix, *v;
-    char which[NAME_MAX_LEN];
+    char which[OTELC__OTLP_ENV_NAME_MAX];
 
     if (!opt || opt->size < OTELC__OTLP_HTTP_OPTIONS_V1_SIZE)
         return;
@@ -58,29 +42,16 @@ void otelc__http_options_from_env(otelc_otlp_http_exporter_options *opt,
         opt->endpoint = NULL;
         opt->base_endpoint = v;
     }
-    if ((v = env2(infix, "HEADERS", which)))
-        opt->headers = v;
-    if (otelc__getenv("OTELC_EXPORTER_OTLP_MAX_REQUEST_SIZE"))
-        opt->max_request_bytes = otelc__env_u32("OTELC_EXPORTER_OTLP_MAX_REQUEST_SIZE",
-                                                DEFAULT_MAX_REQUEST, 1024, UINT32_MAX);
-    if (env2(infix, "TIMEOUT", which))
-        opt->timeout_ms = (uint32_t)otelc__env_ms(which, opt->timeout_ms, 1, UINT32_MAX);
-    if (env2(infix, "COMPRESSION", which)) {
-        int c = otelc__env_choice(which, compressions, -1);
-        if (c >= 0)
-            opt->compression = c == 1 ? OTELC_OTLP_COMPRESSION_GZIP : OTELC_OTLP_COMPRESSION_NONE;
-    }
-    if (env2(infix, "PROTOCOL", which)) {
+    struct otelc__otlp_env_fields f = {&opt->headers,         &opt->ca_file,
+                                       &opt->client_cert_file, &opt->client_key_file,
+                                       &opt->timeout_ms,       &opt->compression,
+                                       &opt->max_request_bytes};
+    otelc__otlp_env_settings(infix, &f);
+    /* `grpc` is the gRPC exporter's (otelc_sdk_init_from_env picks it); here it leaves the
+     * HTTP protocol as it was. */
+    if (otelc__otlp_env(infix, "PROTOCOL", which)) {
         int p = otelc__env_choice(which, protocols, -1);
-        if (p == 2)
-            otelc__log(OTELC_LOG_WARN, "%s: gRPC is not built yet; using http/protobuf", which);
-        if (p >= 0)
+        if (p == 0 || p == 1)
             opt->protocol = p == 1 ? OTELC_OTLP_HTTP_JSON : OTELC_OTLP_HTTP_PROTOBUF;
     }
-    if ((v = env2(infix, "CERTIFICATE", which)))
-        opt->ca_file = v;
-    if ((v = env2(infix, "CLIENT_CERTIFICATE", which)))
-        opt->client_cert_file = v;
-    if ((v = env2(infix, "CLIENT_KEY", which)))
-        opt->client_key_file = v;
 }

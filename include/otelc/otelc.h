@@ -13,6 +13,7 @@
 #include "log.h"
 #include "metric_data.h"
 #include "otlp.h"
+#include "otlp_grpc.h"
 #include "processor.h"
 #include "propagation.h"
 #include "resource.h"

@@ -4,8 +4,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "exporters/otlp/otlp_env.h"
 #include "otelc/exporters.h"
 #include "otelc/otlp.h"
+#include "otelc/otlp_grpc.h"
 #include "otelc/propagation.h"
 #include "otelc/sdk.h"
 #include "propagators/propagator_internal.h"
@@ -43,10 +45,16 @@ enum exporter_kind { EXPORTER_CONSOLE = 0, EXPORTER_OTLP, EXPORTER_KIND_COUNT };
 
 static int make_console(otelc_span_exporter **out) { return otelc_console_exporter_new(out, NULL); }
 
-/* OTLP over HTTP, configured by the OTEL_EXPORTER_OTLP_* variables (protocol grpc warns and
- * falls back to http/protobuf there). */
+/* OTLP configured by the OTEL_EXPORTER_OTLP_* variables: over gRPC when the protocol is grpc,
+ * else over HTTP (http/protobuf or http/json). */
 static int make_otlp(otelc_span_exporter **out)
 {
+    if (otelc__otlp_env_grpc("TRACES")) {
+        otelc_otlp_grpc_exporter_options g;
+        otelc_otlp_grpc_exporter_options_init(&g);
+        otelc_otlp_grpc_exporter_options_from_env(&g);
+        return otelc_otlp_grpc_exporter_new(out, &g);
+    }
     otelc_otlp_http_exporter_options o;
     otelc_otlp_http_exporter_options_init(&o);
     otelc_otlp_http_exporter_options_from_env(&o);

@@ -4,69 +4,17 @@
 'use strict'
 
 const assert = require('assert')
-const { execFile, execFileSync, spawn } = require('child_process')
+const { execFile } = require('child_process')
 const fs = require('fs')
 const net = require('net')
-const os = require('os')
-const path = require('path')
 const receiver = require('./receiver.js')
+const util = require('./interop_util.js')
 
 const [caseName, gen, forkProgram] = process.argv.slice(2)
 
-// Runs otelc-gen with OTLP settings; resolves {code, stats, stderr, ms}.
-function runGen (env, genArgs) {
-  const started = Date.now()
-  return new Promise(resolve => {
-    const child = spawn(gen, ['traces', ...genArgs], {
-      env: {
-        ...process.env,
-        OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_BSP_MAX_QUEUE_SIZE: '100000',
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-        OTEL_SERVICE_NAME: 'interop-http',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', d => { stderr += d })
-    child.stdout.on('data', () => {})
-    child.on('close', code => {
-      const line = stderr.split('\n').find(l => l.startsWith('{"ended"'))
-      // Failed exports are counted, not fatal: otelc-gen exits 0 whenever it shut down cleanly.
-      assert.strictEqual(code, 0, 'otelc-gen exited ' + code + ':\n' + stderr)
-      resolve({ code, stats: line ? JSON.parse(line) : null, stderr, ms: Date.now() - started })
-    })
-  })
-}
-
-const big = ['--count', '1000', '--depth', '3', '--attrs', '4', '--events', '1', '--links', '1']
-const small = ['--count', '10', '--depth', '1']
-
-// 1000 traces of 3 spans: every parent present in its trace, everything else as made.
-function checkBig (r, spans) {
-  assert.strictEqual(spans.length, 3000, 'spans received')
-  const ids = new Set(spans.map(s => s.traceId + '/' + s.spanId))
-  assert.strictEqual(ids.size, 3000, 'distinct span ids')
-  const traces = new Map()
-  for (const s of spans) {
-    traces.set(s.traceId, (traces.get(s.traceId) || 0) + 1)
-    if (s.parentSpanId) assert.ok(ids.has(s.traceId + '/' + s.parentSpanId), 'parent of ' + s.spanId)
-    assert.ok(Object.keys(s.attributes).length >= 4, 'attributes')
-    assert.strictEqual(s.events.length, 1, 'events')
-    assert.strictEqual(s.resource['service.name'], 'interop-http', 'resource')
-    assert.ok(s.scope.name.length > 0, 'scope name')
-    assert.strictEqual(s.traceId.length, 32)
-    assert.strictEqual(s.spanId.length, 16)
-  }
-  assert.strictEqual(traces.size, 1000, 'traces')
-  for (const n of traces.values()) assert.strictEqual(n, 3, 'spans per trace')
-  assert.strictEqual(spans.filter(s => !s.parentSpanId).length, 1000, 'roots')
-  const linked = spans.filter(s => s.links.length === 1)
-  assert.ok(linked.length >= 2997, 'links: ' + linked.length)
-  for (const s of linked) assert.ok(traces.has(s.links[0].traceId), 'link target')
-  assert.deepStrictEqual(r.stats, { ended: 3000, exported: 3000, dropped: 0, failed: 0 })
-}
+const { big, small, checkBig, makeCerts } = util
+const runGen = (env, genArgs) => util.runGen(gen, { OTEL_SERVICE_NAME: 'interop-http', ...env }, genArgs)
+const checkBigHttp = (r, spans) => checkBig(r, spans, 'interop-http')
 
 function checkRequests (rx, contentType, encoding) {
   assert.ok(rx.requests.length > 0)
@@ -79,27 +27,6 @@ function checkRequests (rx, contentType, encoding) {
   }
 }
 
-function openssl (dir, ...args) { execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' }) }
-
-// A CA, a server certificate for 127.0.0.1 it signed, a client certificate it signed, and a
-// self-signed certificate nobody trusts; all made with the openssl CLI.
-function makeCerts () {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otelc-tls-'))
-  openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem',
-    '-days', '2', '-subj', '/CN=otelc test CA')
-  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n')
-  for (const who of ['server', 'client']) {
-    openssl(dir, 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', who + '.key', '-out', who + '.csr',
-      '-subj', '/CN=' + who)
-    openssl(dir, 'x509', '-req', '-in', who + '.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key',
-      '-CAcreateserial', '-out', who + '.pem', '-days', '2', '-extfile', 'san.ext')
-  }
-  openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'self.key', '-out', 'self.pem',
-    '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1')
-  const f = n => path.join(dir, n)
-  return { dir, f, read: n => fs.readFileSync(f(n)) }
-}
-
 const cases = {
   // Batches whose request would pass the size limit are split, and nothing is lost.
   async split () {
@@ -110,7 +37,7 @@ const cases = {
     }, big)
     await rx.close()
     assert.deepStrictEqual(rx.errors, [])
-    checkBig(r, rx.spans)
+    checkBigHttp(r, rx.spans)
     for (const q of rx.requests) assert.ok(q.bodyLength <= 8192, 'request of ' + q.bodyLength)
     assert.ok(rx.requests.length >= 3000 * 180 / 8192, 'requests: ' + rx.requests.length)
   },
@@ -126,7 +53,7 @@ const cases = {
     checkRequests(rx, 'application/x-protobuf', '')
     for (const q of rx.requests) assert.strictEqual(q.headers['x-api-key'], 's3cr et')
     assert.ok(!r.stderr.includes('s3cr'), 'a header value in the log')
-    checkBig(r, rx.spans)
+    checkBigHttp(r, rx.spans)
   },
   // (b) the same, gzip-compressed.
   async gzip () {
@@ -138,7 +65,7 @@ const cases = {
     await rx.close()
     assert.deepStrictEqual(rx.errors, [])
     checkRequests(rx, 'application/x-protobuf', 'gzip')
-    checkBig(r, rx.spans)
+    checkBigHttp(r, rx.spans)
   },
   // (c) the same over http/json.
   async json () {
@@ -150,7 +77,7 @@ const cases = {
     await rx.close()
     assert.deepStrictEqual(rx.errors, [])
     checkRequests(rx, 'application/json', '')
-    checkBig(r, rx.spans)
+    checkBigHttp(r, rx.spans)
   },
   // (d) 503 twice, then success: everything arrives once.
   async retry_503 () {

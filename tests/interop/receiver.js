@@ -222,7 +222,7 @@ function start (opts = {}) {
   })
 }
 
-module.exports = { start, encodeStatus }
+module.exports = { start, encodeStatus, flatten }
 
 if (require.main === module) {
   const args = process.argv.slice(2)

@@ -22,6 +22,25 @@ static void test_otlp_retry_retryable_statuses(void **state)
         assert_int_equal(otelc__retry_http_status_retryable(no[i]), 0);
 }
 
+/* OTLP/gRPC: CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE and DATA_LOSS
+ * are retryable; RESOURCE_EXHAUSTED only with RetryInfo; every other code is not. */
+static void test_otlp_retry_grpc_codes(void **state)
+{
+    (void)state;
+    static const int yes[] = {1, 4, 10, 11, 14, 15};
+    static const int no[] = {0, 2, 3, 5, 6, 7, 9, 12, 13, 16, 17, -1};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        assert_int_equal(otelc__retry_grpc_status_retryable(yes[i], 0), 1);
+        assert_int_equal(otelc__retry_grpc_status_retryable(yes[i], 1), 1);
+    }
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        assert_int_equal(otelc__retry_grpc_status_retryable(no[i], 0), 0);
+        assert_int_equal(otelc__retry_grpc_status_retryable(no[i], 1), 0);
+    }
+    assert_int_equal(otelc__retry_grpc_status_retryable(8, 0), 0);
+    assert_int_equal(otelc__retry_grpc_status_retryable(8, 1), 1);
+}
+
 /* RFC 9110 Retry-After: delay-seconds or an IMF-fixdate; anything else is refused. */
 static void test_otlp_retry_after_forms(void **state)
 {
@@ -77,6 +96,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_otlp_retry_retryable_statuses),
+        cmocka_unit_test(test_otlp_retry_grpc_codes),
         cmocka_unit_test(test_otlp_retry_after_forms),
         cmocka_unit_test(test_otlp_retry_backoff_within_deadline),
     };

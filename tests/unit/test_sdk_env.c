@@ -14,6 +14,7 @@ static const char *const k_vars[] = {
     "OTEL_TRACES_SAMPLER_ARG", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "OTEL_SPAN_EVENT_COUNT_LIMIT",
     "OTEL_RESOURCE_ATTRIBUTES", "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT",
     "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_EXPORTER_OTLP_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
 };
 
 static void clear_env(void)
@@ -201,23 +202,41 @@ static void test_sdk_env_exporter_list(void **state)
 }
 
 /* OTEL_TRACES_EXPORTER=otlp builds the OTLP/HTTP exporter from OTEL_EXPORTER_OTLP_*: here it
- * sends to a closed port, so the span is ended but not exported and the failure is logged;
- * protocol grpc warns and falls back to http/protobuf. */
+ * sends to a closed port, so the span is ended but not exported and the failure is logged. */
 static void test_sdk_env_otlp_exporter(void **state)
 {
     (void)state;
     setenv("OTEL_TRACES_EXPORTER", "otlp", 1);
     setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9", 1);
     setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "300", 1);
-    setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", 1);
     otelc_span_processor_stats st;
     char *out = run_one_span("otlp-span", &st);
     assert_int_equal(count_occurrences(out, "otlp-span"), 0);
     free(out);
     assert_int_equal(st.ended, 1);
     assert_int_equal(st.exported, 0);
-    assert_true(tu_log_contains("gRPC is not built yet"));
     assert_true(tu_log_contains("127.0.0.1:9/v1/traces"));
+}
+
+/* OTEL_EXPORTER_OTLP_PROTOCOL=grpc (any case; the TRACES_ variant wins) selects the OTLP/gRPC
+ * exporter, whose endpoint is the base URL with nothing appended. */
+static void test_sdk_env_otlp_grpc_exporter(void **state)
+{
+    (void)state;
+    setenv("OTEL_TRACES_EXPORTER", "otlp", 1);
+    setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9", 1);
+    setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "300", 1);
+    setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json", 1);
+    setenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", " GRPC ", 1);
+    otelc_span_processor_stats st;
+    char *out = run_one_span("otlp-grpc-span", &st);
+    assert_int_equal(count_occurrences(out, "otlp-grpc-span"), 0);
+    free(out);
+    assert_int_equal(st.ended, 1);
+    assert_int_equal(st.exported, 0);
+    assert_true(tu_log_contains("otlp/grpc exporter: export failed: gRPC UNAVAILABLE from "
+                                "http://127.0.0.1:9"));
+    assert_false(tu_log_contains("v1/traces"));
 }
 
 /* A provider with the given sampler and no processor, for parent spans. */
@@ -366,6 +385,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sdk_env_not_disabled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_exporter_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_otlp_exporter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sdk_env_otlp_grpc_exporter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_sampler_from_env, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_limits_from_env, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sdk_env_stats_after_ending_spans, setup,
