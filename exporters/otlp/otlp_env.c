@@ -58,3 +58,23 @@ void otelc__otlp_env_settings(const char *signal, const struct otelc__otlp_env_f
                                                UINT32_MAX);
     }
 }
+
+void otelc__otlp_env_metric_prefs(otelc_temporality_preference *temporality,
+                                  otelc_aggregation *histogram_aggregation)
+{
+    static const char *const prefs[] = {"cumulative", "delta", "lowmemory", NULL};
+    static const char *const aggs[] = {"explicit_bucket_histogram",
+                                       "base2_exponential_bucket_histogram", NULL};
+    static const otelc_temporality_preference pref_values[] = {
+        OTELC_TEMPORALITY_PREFER_CUMULATIVE, OTELC_TEMPORALITY_PREFER_DELTA,
+        OTELC_TEMPORALITY_PREFER_LOWMEMORY};
+    static const char pref_name[] = "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE";
+    static const char agg_name[] = "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION";
+    /* otelc__env_choice warns once, naming the variable and value, and gives the default. */
+    if (otelc__getenv(pref_name))
+        *temporality = pref_values[otelc__env_choice(pref_name, prefs, 0)];
+    if (otelc__getenv(agg_name))
+        *histogram_aggregation = otelc__env_choice(agg_name, aggs, 0) == 1
+                                     ? OTELC_AGGREGATION_EXPONENTIAL_HISTOGRAM
+                                     : OTELC_AGGREGATION_EXPLICIT_HISTOGRAM;
+}

@@ -40,4 +40,11 @@ struct otelc__otlp_env_fields {
  * warned about and changes nothing. */
 void otelc__otlp_env_settings(const char *signal, const struct otelc__otlp_env_fields *f);
 
+/* Reads OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE (cumulative, delta, lowmemory) and
+ * OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION (explicit_bucket_histogram,
+ * base2_exponential_bucket_histogram) into the fields when set; a bad value is warned about
+ * and gives the default (cumulative, explicit). */
+void otelc__otlp_env_metric_prefs(otelc_temporality_preference *temporality,
+                                  otelc_aggregation *histogram_aggregation);
+
 #endif

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "metric_data.h"
 #include "otlp.h"
 #include "processor.h"
 
@@ -49,6 +50,12 @@ typedef struct otelc_otlp_grpc_exporter_options {
     uint64_t max_request_bytes;         ///< a batch whose request is larger is split in
                                         ///< halves; 0: the default 4 MiB (what gRPC servers
                                         ///< accept by default)
+    otelc_temporality_preference temporality_preference; ///< metric exporter only: the
+                                        ///< temporality asked of readers; default cumulative
+                                        ///< (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE)
+    otelc_aggregation histogram_aggregation; ///< metric exporter only: histograms without a
+                                        ///< view; default explicit buckets
+                                        ///< (OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION)
 } otelc_otlp_grpc_exporter_options;
 
 /** Fills defaults. */
@@ -83,6 +90,29 @@ OTELC_API int otelc_otlp_grpc_exporter_new(otelc_span_exporter **out,
  * export; call it from the thread that exports (or after the processor stopped).
  */
 OTELC_API const char *otelc_otlp_grpc_exporter_last_error(const otelc_span_exporter *e);
+
+/**
+ * Fills @p opt for the metric exporter: as otelc_otlp_grpc_exporter_options_from_env() with
+ * the per-signal METRICS_ variants, plus OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE
+ * (`cumulative`, `delta`, `lowmemory`) and
+ * OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION (`explicit_bucket_histogram`,
+ * `base2_exponential_bucket_histogram`).
+ */
+OTELC_API void
+otelc_otlp_grpc_metric_exporter_options_from_env(otelc_otlp_grpc_exporter_options *opt);
+
+/**
+ * The OTLP/gRPC metric exporter: one unary `MetricsService/Export` call per collection (split
+ * by metrics, then by points, when over max_request_bytes), with the retry policy, TLS and
+ * connection handling of otelc_otlp_grpc_exporter_new(). Readers ask it for the temporality
+ * and histogram aggregation of the options. @p opt may be NULL (defaults).
+ * @return ::OTELC_OK, ::OTELC_EINVAL, ::OTELC_ENOMEM.
+ */
+OTELC_API int otelc_otlp_grpc_metric_exporter_new(otelc_metric_exporter **out,
+                                                  const otelc_otlp_grpc_exporter_options *opt);
+
+/** As otelc_otlp_grpc_exporter_last_error(), for the metric exporter. */
+OTELC_API const char *otelc_otlp_grpc_metric_exporter_last_error(const otelc_metric_exporter *e);
 
 #ifdef __cplusplus
 }
