@@ -16,7 +16,7 @@ const protoLoader = require('@grpc/proto-loader')
 const { flatten } = require('./receiver.js')
 
 const protoDir = path.join(__dirname, 'node_modules/dd-trace/packages/dd-trace/src/opentelemetry/otlp')
-const definition = protoLoader.loadSync(['trace_service.proto'], {
+const definition = protoLoader.loadSync(['trace_service.proto', 'metrics_service.proto'], {
   includeDirs: [protoDir],
   keepCase: false,
   longs: String,
@@ -26,6 +26,7 @@ const definition = protoLoader.loadSync(['trace_service.proto'], {
 })
 const proto = grpc.loadPackageDefinition(definition)
 const TraceService = proto.opentelemetry.proto.collector.trace.v1.TraceService
+const MetricsService = proto.opentelemetry.proto.collector.metrics.v1.MetricsService
 
 const varint = n => { const out = []; do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; out.push(b) } while (n); return Buffer.from(out) }
 const field = (num, bytes) => Buffer.concat([varint(num << 3 | 2), varint(bytes.length), bytes])
@@ -44,7 +45,7 @@ function statusWithRetryInfo (code, message, delayMs) {
 }
 
 function start (opts = {}) {
-  const state = { requests: [], spans: [], rawHeaders: [], failures: [], errors: [] }
+  const state = { requests: [], spans: [], metrics: [], rawHeaders: [], failures: [], errors: [] }
   // fail(n, how): the next n calls are answered as `how` says: {code, message, retryDelayMs,
   // partialRejected, partialMessage, delayMs}.
   state.fail = (n, how) => { for (let i = 0; i < n; i++) state.failures.push(how) }
@@ -81,8 +82,46 @@ function start (opts = {}) {
     else answer()
   }
 
+  // Bytes fields (trace and span ids) as lowercase hex, as receiver.js gives them.
+  const hexBytes = v => Buffer.isBuffer(v) ? v.toString('hex')
+    : Array.isArray(v) ? v.map(hexBytes)
+      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, hexBytes(x)]))
+        : v
+
+  // MetricsService/Export: the decoded ExportMetricsServiceRequest of each call answered OK
+  // goes to state.metrics; failures as for traces.
+  const ExportMetrics = (call, callback) => {
+    const how = state.failures.shift() || {}
+    const rec = {
+      time: Date.now(),
+      peer: call.getPeer(),
+      metadata: call.metadata.getMap(),
+      answered: how.code || 0,
+      metrics: true,
+    }
+    state.requests.push(rec)
+    if (!how.code) state.metrics.push(hexBytes(call.request))
+    if (opts.onRequest) opts.onRequest(rec)
+    const answer = () => {
+      if (how.code) {
+        const metadata = new grpc.Metadata()
+        if (how.retryDelayMs !== undefined) {
+          metadata.set('grpc-status-details-bin', statusWithRetryInfo(how.code, how.message || '', how.retryDelayMs))
+        }
+        callback({ code: how.code, details: how.message || ('status ' + how.code), metadata })
+      } else if (how.partialRejected !== undefined) {
+        callback(null, { partialSuccess: { rejectedDataPoints: how.partialRejected, errorMessage: how.partialMessage || '' } })
+      } else {
+        callback(null, {})
+      }
+    }
+    if (how.delayMs) setTimeout(answer, how.delayMs)
+    else answer()
+  }
+
   const server = new grpc.Server()
   server.addService(TraceService.service, { Export })
+  server.addService(MetricsService.service, { Export: ExportMetrics })
   const creds = opts.tls
     ? grpc.ServerCredentials.createSsl(opts.tls.ca || null,
       [{ private_key: opts.tls.key, cert_chain: opts.tls.cert }], !!opts.tls.ca)

@@ -7,6 +7,7 @@
 const assert = require('assert')
 const { execFile } = require('child_process')
 const receiver = require('./receiver.js')
+const grpcReceiver = require('./grpc_receiver.js')
 
 const [caseName, program] = process.argv.slice(2)
 
@@ -15,8 +16,8 @@ const TRACE_ID = Buffer.from('TRACE-ID-0000001').toString('hex')
 
 // Runs the exporter program; resolves {exported, failed, lastError, stderr}. Not execFileSync:
 // the receiver answers from this process's event loop.
-function runExport (env, count = 1) {
-  return new Promise((resolve, reject) => execFile(program, [String(count)], {
+function runExport (env, count = 1, transport = 'http') {
+  return new Promise((resolve, reject) => execFile(program, [String(count), transport], {
     env: { ...process.env, ...env },
   }, (err, stdout, stderr) => {
     if (err) { reject(new Error(stderr + String(err))); return }
@@ -225,6 +226,49 @@ const cases = {
     assert.deepStrictEqual([r.exported, r.failed], [0, 1])
     assert.match(r.lastError, /HTTP 400 from http:\/\/127\.0\.0\.1:\d+\/v1\/metrics: bad metrics here/)
     assert.match(r.stderr, /export failed: HTTP 400/)
+  },
+  // Over gRPC (h2c) to a @grpc/grpc-js server: two collections decoded with the upstream
+  // schema, with the METRICS_ endpoint, headers as metadata, and gzip.
+  async grpc () {
+    const rx = await grpcReceiver.start()
+    const r = await runExport({
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `http://127.0.0.1:${rx.port}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-api-key=s3cr%20et',
+      OTEL_EXPORTER_OTLP_METRICS_COMPRESSION: 'gzip',
+    }, 2, 'grpc')
+    await rx.close()
+    assert.deepStrictEqual([r.exported, r.failed], [2, 0], r.stderr + r.lastError)
+    assert.strictEqual(rx.metrics.length, 2)
+    for (const q of rx.requests) assert.deepStrictEqual(q.metadata['x-api-key'], 's3cr et')
+    checkCollection([rx.metrics[0]])
+    checkCollection([rx.metrics[1]])
+  },
+  // gRPC UNAVAILABLE twice then OK: delivered once; INVALID_ARGUMENT is not retried; a
+  // partial success is logged with its count.
+  async grpc_status () {
+    let rx = await grpcReceiver.start()
+    rx.fail(2, { code: 14, message: 'try later' })
+    let r = await runExport({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `http://127.0.0.1:${rx.port}` }, 1, 'grpc')
+    await rx.close()
+    assert.deepStrictEqual(rx.requests.map(q => q.answered), [14, 14, 0])
+    assert.strictEqual(r.exported, 1, r.stderr + r.lastError)
+    checkCollection(rx.metrics)
+
+    rx = await grpcReceiver.start()
+    rx.fail(100, { code: 3, message: 'bad metrics here' })
+    r = await runExport({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `http://127.0.0.1:${rx.port}` }, 1, 'grpc')
+    await rx.close()
+    assert.deepStrictEqual(rx.requests.map(q => q.answered), [3])
+    assert.deepStrictEqual([r.exported, r.failed], [0, 1])
+    assert.match(r.lastError, /bad metrics here/)
+
+    rx = await grpcReceiver.start()
+    rx.fail(1, { partialRejected: 3, partialMessage: 'three points too old' })
+    r = await runExport({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `http://127.0.0.1:${rx.port}` }, 1, 'grpc')
+    await rx.close()
+    assert.strictEqual(r.exported, 1)
+    assert.match(r.stderr, /partial success.*3 data points/)
   },
   // A collection over the request size limit arrives in parts that each fit, and together
   // hold every metric and point.

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Exports the hand-built collection with every metric type (tests/unit/metric_fixture.h) with
- * the OTLP/HTTP metric exporter configured from OTEL_EXPORTER_OTLP_* (as a periodic reader
- * would), COUNT times (argv[1], default 1), then prints `exported N failed N` and the last
- * error. otlp_http_metrics.js runs it against receiver.js. */
+ * the OTLP/HTTP metric exporter (or, with argv[2] `grpc`, the OTLP/gRPC one) configured from
+ * OTEL_EXPORTER_OTLP_* (as a periodic reader would), COUNT times (argv[1], default 1), then
+ * prints `exported N failed N` and the last error. otlp_http_metrics.js runs it against
+ * receiver.js, and against grpc_receiver.js for the gRPC cases. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "metric_fixture.h"
 #include "otelc/otlp.h"
+#include "otelc/otlp_grpc.h"
 
 int main(int argc, char **argv)
 {
@@ -16,9 +19,19 @@ int main(int argc, char **argv)
     int exported = 0, failed = 0, count = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 1;
     char err[400] = "";
 
-    otelc_otlp_http_exporter_options_init(&o);
-    otelc_otlp_http_metric_exporter_options_from_env(&o);
-    if (!mf_collection() || otelc_otlp_http_metric_exporter_new(&e, &o) != OTELC_OK) {
+    int grpc = argc > 2 && strcmp(argv[2], "grpc") == 0;
+    int rc;
+    if (grpc) {
+        otelc_otlp_grpc_exporter_options g;
+        otelc_otlp_grpc_exporter_options_init(&g);
+        otelc_otlp_grpc_metric_exporter_options_from_env(&g);
+        rc = otelc_otlp_grpc_metric_exporter_new(&e, &g);
+    } else {
+        otelc_otlp_http_exporter_options_init(&o);
+        otelc_otlp_http_metric_exporter_options_from_env(&o);
+        rc = otelc_otlp_http_metric_exporter_new(&e, &o);
+    }
+    if (!mf_collection() || rc != OTELC_OK) {
         fprintf(stderr, "otlp_metrics_export: setup failed\n");
         return 1;
     }
@@ -27,7 +40,9 @@ int main(int argc, char **argv)
             exported++;
         } else {
             failed++;
-            snprintf(err, sizeof err, "%s", otelc_otlp_http_metric_exporter_last_error(e));
+            snprintf(err, sizeof err, "%s",
+                     grpc ? otelc_otlp_grpc_metric_exporter_last_error(e)
+                          : otelc_otlp_http_metric_exporter_last_error(e));
         }
     }
     printf("exported %d failed %d\n%s\n", exported, failed, err);
