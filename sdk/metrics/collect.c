@@ -240,6 +240,7 @@ int otelc__collect(struct otelc_meter_provider *mp, size_t reader, otelc_metrics
                 if (i->streams[s]->reader != reader)
                     continue;
                 seen++;
+                memset(&metrics[nmetrics], 0, sizeof metrics[nmetrics]);
                 collect_stream(&c, i->streams[s], &metrics[nmetrics]);
                 if (metrics[nmetrics].point_count)
                     nmetrics++;

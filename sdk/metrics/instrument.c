@@ -160,7 +160,9 @@ static int make_streams(struct otelc_instrument *inst)
     size_t n = 0;
     uint64_t now = otelc__now_ns();
     for (size_t r = 0; r < mp->nreaders; r++) {
-        for (size_t v = 0; v < mp->nviews || (nviews == 0 && v == 0); v++) {
+        /* No matching view: one pass with none. */
+        size_t passes = nviews ? mp->nviews : 1;
+        for (size_t v = 0; v < passes; v++) {
             const struct view *view = nviews ? &mp->views[v] : NULL;
             if (view && !otelc__view_matches(view, inst))
                 continue;
