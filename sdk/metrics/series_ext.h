@@ -4,6 +4,7 @@
 #ifndef OTELC_SDK_METRICS_SERIES_EXT_H
 #define OTELC_SDK_METRICS_SERIES_EXT_H
 
+#include "exemplar.h"
 #include "metrics_internal.h"
 
 /* Allocates the exponential histogram (exponential streams) and the exemplar reservoir
@@ -24,12 +25,15 @@ int otelc__series_ext_exp_point(struct stream *st, struct series *s, otelc_exp_h
 size_t otelc__series_ext_exemplars(struct series *s, int is_int, struct otelc__arena *a,
                                    const otelc_exemplar **out, int *oom);
 /* 1 when filter f lets a measurement recorded in span context sc (NULL: none) become an
- * exemplar. */
+ * exemplar. Inline with the cheap refusals first: it runs on every record call. */
 static inline int otelc__series_ext_filter(otelc_exemplar_filter f, const otelc_span_context *sc)
 {
-    (void)f;
-    (void)sc;
-    return 0;
+    if (f == OTELC_EXEMPLAR_FILTER_ALWAYS_ON)
+        return 1;
+    if (f != OTELC_EXEMPLAR_FILTER_TRACE_BASED || !sc ||
+        !(sc->trace_flags & OTELC_TRACE_FLAG_SAMPLED))
+        return 0;
+    return otelc__exemplar_filter_allows(OTELC__EXEMPLAR_TRACE_BASED, sc);
 }
 /* Offers a measurement to the series' reservoir (when it has one). */
 void otelc__series_ext_offer(struct series *s, otelc_metric_number v, int is_int,
