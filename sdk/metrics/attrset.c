@@ -20,10 +20,25 @@ static inline uint64_t mum(uint64_t a, uint64_t b)
     return (uint64_t)(r >> 64) ^ (uint64_t)r;
 }
 
-uint64_t otelc__hash_bytes(const void *p, size_t len, uint64_t seed)
+/* The last len (< 8) bytes at s as one word, without a variable-length memcpy call. */
+static inline uint64_t tail_word(const unsigned char *s, size_t len)
+{
+    uint64_t w = 0;
+    if (len >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + len - 4, 4);
+        return (uint64_t)lo << 32 | hi;
+    }
+    if (len > 0)
+        w = (uint64_t)s[0] << 16 | (uint64_t)s[len / 2] << 8 | s[len - 1];
+    return w;
+}
+
+static inline uint64_t hash_bytes(const void *p, size_t len, uint64_t seed)
 {
     const unsigned char *s = p;
-    uint64_t h = seed ^ mum((uint64_t)len ^ K0, K1);
+    uint64_t h = seed ^ ((uint64_t)len * K0);
     while (len >= 8) {
         uint64_t w;
         memcpy(&w, s, 8);
@@ -31,10 +46,12 @@ uint64_t otelc__hash_bytes(const void *p, size_t len, uint64_t seed)
         s += 8;
         len -= 8;
     }
-    uint64_t w = 0;
-    if (len)
-        memcpy(&w, s, len);
-    return mum(h ^ w ^ K2, K1 ^ (uint64_t)len);
+    return mum(h ^ tail_word(s, len) ^ K2, K1 ^ (uint64_t)len);
+}
+
+uint64_t otelc__hash_bytes(const void *p, size_t len, uint64_t seed)
+{
+    return hash_bytes(p, len, seed);
 }
 
 static uint64_t hash_value(const otelc_value *v, uint64_t h)
@@ -54,17 +71,17 @@ static uint64_t hash_value(const otelc_value *v, uint64_t h)
     }
     case OTELC_VALUE_STRING:
     case OTELC_VALUE_BYTES:
-        return otelc__hash_bytes(v->u.s, v->len, h);
+        return hash_bytes(v->u.s, v->len, h);
     case OTELC_VALUE_STRING_ARRAY:
         for (size_t i = 0; i < v->len; i++)
-            h = otelc__hash_bytes(v->u.sa[i], strlen(v->u.sa[i]), h);
+            h = hash_bytes(v->u.sa[i], strlen(v->u.sa[i]), h);
         return mum(h ^ (uint64_t)v->len, K1);
     case OTELC_VALUE_BOOL_ARRAY:
-        return otelc__hash_bytes(v->u.ba, v->len * sizeof(bool), h);
+        return hash_bytes(v->u.ba, v->len * sizeof(bool), h);
     case OTELC_VALUE_INT_ARRAY:
-        return otelc__hash_bytes(v->u.ia, v->len * sizeof(int64_t), h);
+        return hash_bytes(v->u.ia, v->len * sizeof(int64_t), h);
     case OTELC_VALUE_DOUBLE_ARRAY:
-        return otelc__hash_bytes(v->u.da, v->len * sizeof(double), h);
+        return hash_bytes(v->u.da, v->len * sizeof(double), h);
     }
     return h;
 }
@@ -73,7 +90,7 @@ static uint64_t hash_set(const otelc_attr *const *a, uint32_t n)
 {
     uint64_t h = K0 ^ n;
     for (uint32_t i = 0; i < n; i++) {
-        h = otelc__hash_bytes(a[i]->key, strlen(a[i]->key), h);
+        h = hash_bytes(a[i]->key, strlen(a[i]->key), h);
         h = hash_value(&a[i]->value, h);
     }
     return h;
@@ -89,26 +106,25 @@ void otelc__attrset_build(struct otelc__attrset *s, const otelc_attr *attrs, siz
                              n, OTELC__ATTRSET_MAX);
         n = OTELC__ATTRSET_MAX;
     }
-    /* A stable insertion sort: sets are small, and among repeated keys the caller's order
-     * survives, so the last of each run is the value the caller gave last. */
+    /* An insertion sort (sets are small) that keeps one entry per key: a key seen again
+     * replaces the earlier entry, so the value the caller gave last wins. */
     for (size_t i = 0; attrs && i < n; i++) {
         const otelc_attr *x = &attrs[i];
         if (!x->key || !x->key[0])
             continue;
         uint32_t j = m;
-        while (j > 0 && strcmp(s->a[j - 1]->key, x->key) > 0) {
-            s->a[j] = s->a[j - 1];
+        int c = -1;
+        while (j > 0 && (c = strcmp(s->a[j - 1]->key, x->key)) > 0)
             j--;
+        if (j > 0 && c == 0) {
+            s->a[j - 1] = x;
+            continue;
         }
+        memmove(&s->a[j + 1], &s->a[j], (m - j) * sizeof s->a[0]);
         s->a[j] = x;
         m++;
     }
-    uint32_t out = 0;
-    for (uint32_t i = 0; i < m; i++) {
-        if (i + 1 < m && strcmp(s->a[i]->key, s->a[i + 1]->key) == 0)
-            continue;
-        s->a[out++] = s->a[i];
-    }
+    uint32_t out = m;
     s->n = out;
     s->hash = hash_set(s->a, out);
 }
@@ -144,9 +160,19 @@ int otelc__attrset_equal(const struct otelc__attrset *s, const otelc_attr *store
     if (s->n != n)
         return 0;
     for (uint32_t i = 0; i < s->n; i++) {
-        if (strcmp(s->a[i]->key, stored[i].key) != 0 ||
-            !otelc__value_equal(&s->a[i]->value, &stored[i].value))
+        const otelc_value *a = &s->a[i]->value, *b = &stored[i].value;
+        if (strcmp(s->a[i]->key, stored[i].key) != 0 || a->type != b->type)
             return 0;
+        /* The common kinds inline; the rest through the shared comparison. */
+        if (a->type == OTELC_VALUE_STRING) {
+            if (a->len != b->len || memcmp(a->u.s, b->u.s, a->len) != 0)
+                return 0;
+        } else if (a->type == OTELC_VALUE_INT) {
+            if (a->u.i != b->u.i)
+                return 0;
+        } else if (!otelc__value_equal(a, b)) {
+            return 0;
+        }
     }
     return 1;
 }
