@@ -177,6 +177,38 @@ int otelc__attrset_equal(const struct otelc__attrset *s, const otelc_attr *store
     return 1;
 }
 
+static size_t align8(size_t n) { return (n + 7u) & ~(size_t)7u; }
+
+size_t otelc__attrset_copy_size(const struct otelc__attrset *s)
+{
+    /* An upper bound of what otelc__attrset_copy() takes from an arena: every piece it
+     * allocates is rounded up to 8 bytes. */
+    size_t n = align8(s->n * sizeof(otelc_attr));
+    for (uint32_t i = 0; i < s->n; i++) {
+        const otelc_value *v = &s->a[i]->value;
+        n += align8(strlen(s->a[i]->key) + 1);
+        switch (v->type) {
+        case OTELC_VALUE_STRING:
+        case OTELC_VALUE_BYTES:
+            n += align8(v->len + 1);
+            break;
+        case OTELC_VALUE_STRING_ARRAY:
+            n += align8(v->len * sizeof(char *));
+            for (size_t k = 0; k < v->len; k++)
+                n += align8(strlen(v->u.sa[k]) + 1);
+            break;
+        case OTELC_VALUE_BOOL_ARRAY:
+        case OTELC_VALUE_INT_ARRAY:
+        case OTELC_VALUE_DOUBLE_ARRAY:
+            n += align8(v->len * sizeof(double) + 1);
+            break;
+        default:
+            break;
+        }
+    }
+    return n;
+}
+
 int otelc__attrset_copy(const struct otelc__attrset *s, struct otelc__arena *a, otelc_attr **out)
 {
     *out = NULL;

@@ -41,6 +41,8 @@ void otelc__attrset_filter(struct otelc__attrset *dst, const struct otelc__attrs
 int otelc__keyfilter_keeps(const struct otelc__keyfilter *f, const char *key);
 /* 1 when the stored (sorted) attributes are the set's. */
 int otelc__attrset_equal(const struct otelc__attrset *s, const otelc_attr *stored, size_t n);
+/* At least the bytes otelc__attrset_copy() takes from an arena for s. */
+size_t otelc__attrset_copy_size(const struct otelc__attrset *s);
 /* Deep-copies the set into the arena as a sorted array; OTELC_OK or OTELC_ENOMEM. *out is
  * NULL for an empty set. */
 int otelc__attrset_copy(const struct otelc__attrset *s, struct otelc__arena *a,

@@ -94,10 +94,13 @@ static struct series *series_new(struct stream *st, const struct otelc__attrset 
 {
     size_t nb = st->agg == OTELC_AGGREGATION_EXPLICIT_HISTOGRAM ? st->nbounds + 1 : 0;
     size_t extra = nb ? sizeof(struct hist) + nb * sizeof(uint64_t) : 0;
-    struct series *s = otelc__calloc(1, sizeof *s + extra);
+    /* The attribute copies live in the same block, after the buckets: one allocation, and
+     * no arena chunk of its minimum size per series. */
+    size_t copy = set->n ? otelc__attrset_copy_size(set) : 0;
+    struct series *s = otelc__calloc(1, sizeof *s + extra + copy);
     if (!s)
         return NULL;
-    otelc__arena_init(&s->arena, NULL, 0);
+    otelc__arena_init(&s->arena, copy ? (unsigned char *)(s + 1) + extra : NULL, copy);
     otelc_attr *attrs = NULL;
     if (otelc__attrset_copy(set, &s->arena, &attrs) != OTELC_OK) {
         otelc__arena_reset(&s->arena, NULL, 0);
