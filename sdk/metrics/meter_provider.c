@@ -265,6 +265,7 @@ OTELC_API int otelc_meter_provider_force_flush(otelc_meter_provider *mp, uint32_
         return OTELC_EINVAL;
     if (atomic_load(&mp->state) & MP_SHUT_DOWN)
         return OTELC_ESHUTDOWN;
+    otelc__provider_start_workers(mp);
     uint64_t deadline = otelc__deadline_ms(timeout_ms);
     int result = OTELC_OK;
     for (size_t i = 0; i < mp->nreaders; i++) {
@@ -286,8 +287,10 @@ OTELC_API int otelc_meter_provider_shutdown(otelc_meter_provider *mp, uint32_t t
     uint64_t deadline = otelc__deadline_ms(timeout_ms);
     int result = OTELC_OK;
     for (size_t i = 0; i < mp->nreaders; i++) {
+        uint64_t now = otelc__mono_ns();
+        uint64_t left_ms = now < deadline ? (deadline - now) / 1000000 : 0;
         int rc = otelc_metric_reader_shutdown(mp->readers[i],
-                                              (uint32_t)((deadline - otelc__mono_ns()) / 1000000));
+                                              left_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)left_ms);
         if (otelc__mono_ns() >= deadline && rc == OTELC_OK)
             rc = OTELC_ETIMEDOUT;
         if (rc != OTELC_OK && rc != OTELC_ESHUTDOWN && result == OTELC_OK)
