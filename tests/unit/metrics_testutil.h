@@ -150,7 +150,8 @@ static inline int mt_copy_fn(const otelc_resource_metrics *rm, void *ud)
                     p->has_sum = q->has_sum;
                     p->has_min_max = q->has_min_max;
                     p->nbounds = q->bound_count < MT_MAX_BUCKETS ? q->bound_count : MT_MAX_BUCKETS;
-                    memcpy(p->bounds, q->bounds, p->nbounds * sizeof(double));
+                    if (p->nbounds)
+                        memcpy(p->bounds, q->bounds, p->nbounds * sizeof(double));
                     memcpy(p->buckets, q->bucket_counts, (p->nbounds + 1) * sizeof(uint64_t));
                     mt_copy_exemplars(p, q->exemplars, q->exemplar_count);
                 } else {
