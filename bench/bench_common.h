@@ -86,5 +86,6 @@ int bench_batch_main(int argc, char **argv);
 int bench_propagation_main(int argc, char **argv);
 int bench_samplers_main(int argc, char **argv);
 int bench_export_main(int argc, char **argv);
+int bench_metrics_main(int argc, char **argv);
 
 #endif /* OTELC_BENCH_COMMON_H */

@@ -21,6 +21,9 @@ static const struct cli_command commands[] = {
      bench_workload_main},
     {"compare", "otelc against the Go and JavaScript SDKs: medians, ratios, RSS, CPU, budgets",
      bench_compare_main},
+    {"metrics", "ns per counter add and histogram record: 0 and 3 attributes, bound and "
+                "unbound, 1 and 2 threads",
+     bench_metrics_main},
 };
 
 static void usage(FILE *f)

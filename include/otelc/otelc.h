@@ -12,6 +12,7 @@
 #include "id_generator.h"
 #include "log.h"
 #include "metric_data.h"
+#include "metrics.h"
 #include "otlp.h"
 #include "otlp_grpc.h"
 #include "processor.h"

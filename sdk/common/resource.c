@@ -291,3 +291,19 @@ OTELC_API void otelc_resource_free(otelc_resource *r)
     if (r && atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) == 1)
         resource_destroy(r);
 }
+
+otelc_resource *otelc__resource_with_pid(const otelc_resource *r, int64_t pid)
+{
+    const otelc_value *old = otelc_resource_get(r, "process.pid");
+    if (!old || old->type != OTELC_VALUE_INT || old->u.i == pid)
+        return NULL;
+    otelc_attr a = otelc_attr_int("process.pid", pid);
+    otelc_resource *upd = NULL, *merged = NULL;
+    if (otelc_resource_new(&upd, &a, 1, NULL) != OTELC_OK ||
+        otelc_resource_merge(&merged, r, upd) != OTELC_OK) {
+        otelc__log(OTELC_LOG_ERROR, "out of memory after fork: process.pid keeps the parent's");
+        merged = NULL;
+    }
+    otelc_resource_free(upd);
+    return merged;
+}
