@@ -15,8 +15,8 @@
 /* Per-exemplar storage for the attributes the stream dropped: at most this many attributes
  * and this many bytes of keys and string/bytes values (each with a NUL). An attribute that
  * does not fit whole is left out of that exemplar; later, smaller ones may still fit. */
-#define OTELC__EXEMPLAR_MAX_ATTRS 8
-#define OTELC__EXEMPLAR_ATTR_BYTES 512
+#define OTELC__EXEMPLAR_MAX_ATTRS 4
+#define OTELC__EXEMPLAR_ATTR_BYTES 128
 /* The largest reservoir (fixed size, or bucket count of the aligned one). */
 #define OTELC__RESERVOIR_MAX_SIZE 4096
 /* The specification's default size of the fixed reservoir of an exponential histogram is

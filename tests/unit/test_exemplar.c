@@ -213,9 +213,11 @@ static void test_exemplar_attr_storage_limits(void **state)
     (void)state;
     struct otelc__reservoir r;
     assert_int_equal(otelc__reservoir_init_fixed(&r, 1), OTELC_OK);
-    static char big[700], fits[506];
+    /* Sized from the limit: "a" + NUL + value + NUL leaves 4 bytes free. */
+    enum { FITS_LEN = OTELC__EXEMPLAR_ATTR_BYTES - 7 };
+    static char big[OTELC__EXEMPLAR_ATTR_BYTES + 100], fits[FITS_LEN + 1];
     memset(big, 'x', sizeof big - 1);
-    memset(fits, 'y', sizeof fits - 1); /* 505 chars: "a" + NUL + 505 + NUL = 508 bytes */
+    memset(fits, 'y', sizeof fits - 1);
     const char *sa[] = {"p", "q"};
     otelc_attr arr;
     arr.key = "arr";
@@ -225,10 +227,10 @@ static void test_exemplar_attr_storage_limits(void **state)
     otelc_attr attrs[] = {
         otelc_attr_str("big", big),      /* too long for the slot: left out */
         arr,                             /* arrays: left out */
-        otelc_attr_str("a", fits),       /* 508 bytes */
-        otelc_attr_int("b", 42),         /* 2 bytes: 510 */
-        otelc_attr_bool("cc", true),     /* 3 bytes: 513, left out */
-        otelc_attr_double("d", 1.5),     /* 2 bytes: 512, exactly full */
+        otelc_attr_str("a", fits),       /* all but 4 bytes */
+        otelc_attr_int("b", 42),         /* 2 bytes: 2 left */
+        otelc_attr_bool("cc", true),     /* 3 bytes: left out */
+        otelc_attr_double("d", 1.5),     /* 2 bytes: exactly full */
         otelc_attr_int("e", 1),          /* left out: full */
     };
     otelc__reservoir_offer(&r, num_i(1), 1, 1, NULL, attrs, 7, 0);
@@ -239,9 +241,9 @@ static void test_exemplar_attr_storage_limits(void **state)
     const otelc_attr *a = find_attr(&out[0], "a");
     assert_non_null(a);
     assert_int_equal(a->value.type, OTELC_VALUE_STRING);
-    assert_int_equal(a->value.len, 505);
+    assert_int_equal(a->value.len, FITS_LEN);
     assert_int_equal(a->value.u.s[0], 'y');
-    assert_int_equal(a->value.u.s[504], 'y');
+    assert_int_equal(a->value.u.s[FITS_LEN - 1], 'y');
     assert_int_equal(find_attr(&out[0], "b")->value.u.i, 42);
     assert_true(find_attr(&out[0], "d")->value.u.d == 1.5);
     assert_null(find_attr(&out[0], "big"));
@@ -265,8 +267,12 @@ static void test_exemplar_attr_storage_limits(void **state)
     assert_int_equal(out[0].filtered_attrs[0].value.type, OTELC_VALUE_BYTES);
     assert_int_equal(out[0].filtered_attrs[0].value.len, 3);
     assert_memory_equal(out[0].filtered_attrs[0].value.u.bytes, "\x00\x01\x02", 3);
-    assert_string_equal(out[0].filtered_attrs[7].key, "k9");
-    assert_int_equal(out[0].filtered_attrs[7].value.u.i, 9);
+    /* The last one kept is the (MAX_ATTRS - 1)-th valid attribute after "bin". */
+    char last[8];
+    snprintf(last, sizeof last, "k%d", 2 + OTELC__EXEMPLAR_MAX_ATTRS - 1);
+    assert_string_equal(out[0].filtered_attrs[OTELC__EXEMPLAR_MAX_ATTRS - 1].key, last);
+    assert_int_equal(out[0].filtered_attrs[OTELC__EXEMPLAR_MAX_ATTRS - 1].value.u.i,
+                     2 + OTELC__EXEMPLAR_MAX_ATTRS - 1);
     otelc__reservoir_fini(&r);
 }
 
