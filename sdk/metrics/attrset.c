@@ -35,18 +35,29 @@ static inline uint64_t tail_word(const unsigned char *s, size_t len)
     return w;
 }
 
+/* Sixteen bytes per multiply (the wyhash scheme); 8 to 16 bytes are read as two overlapping
+ * words, fewer through tail_word. */
 static inline uint64_t hash_bytes(const void *p, size_t len, uint64_t seed)
 {
     const unsigned char *s = p;
     uint64_t h = seed ^ ((uint64_t)len * K0);
-    while (len >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = mum(h ^ w, K1);
-        s += 8;
-        len -= 8;
+    size_t n = len;
+    while (n > 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + 8, 8);
+        h = mum(a ^ K1, b ^ h);
+        s += 16;
+        n -= 16;
     }
-    return mum(h ^ tail_word(s, len) ^ K2, K1 ^ (uint64_t)len);
+    uint64_t a, b = 0;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else {
+        a = tail_word(s, n);
+    }
+    return mum(a ^ K1 ^ (uint64_t)n, b ^ h ^ K2);
 }
 
 uint64_t otelc__hash_bytes(const void *p, size_t len, uint64_t seed)
@@ -96,6 +107,15 @@ static uint64_t hash_set(const otelc_attr *const *a, uint32_t n)
     return h;
 }
 
+/* strcmp's order, with the first bytes compared inline: keys of one set mostly differ
+ * there, and the call is then not needed. */
+static inline int key_cmp(const char *a, const char *b)
+{
+    if (a[0] != b[0])
+        return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
+    return strcmp(a, b);
+}
+
 void otelc__attrset_build(struct otelc__attrset *s, const otelc_attr *attrs, size_t n)
 {
     uint32_t m = 0;
@@ -114,13 +134,15 @@ void otelc__attrset_build(struct otelc__attrset *s, const otelc_attr *attrs, siz
             continue;
         uint32_t j = m;
         int c = -1;
-        while (j > 0 && (c = strcmp(s->a[j - 1]->key, x->key)) > 0)
+        while (j > 0 && (c = key_cmp(s->a[j - 1]->key, x->key)) > 0)
             j--;
         if (j > 0 && c == 0) {
             s->a[j - 1] = x;
             continue;
         }
-        memmove(&s->a[j + 1], &s->a[j], (m - j) * sizeof s->a[0]);
+        /* Shifted by hand: attributes usually come in order and nothing moves. */
+        for (uint32_t k = m; k > j; k--)
+            s->a[k] = s->a[k - 1];
         s->a[j] = x;
         m++;
     }
@@ -161,7 +183,7 @@ int otelc__attrset_equal(const struct otelc__attrset *s, const otelc_attr *store
         return 0;
     for (uint32_t i = 0; i < s->n; i++) {
         const otelc_value *a = &s->a[i]->value, *b = &stored[i].value;
-        if (strcmp(s->a[i]->key, stored[i].key) != 0 || a->type != b->type)
+        if (a->type != b->type || key_cmp(s->a[i]->key, stored[i].key) != 0)
             return 0;
         /* The common kinds inline; the rest through the shared comparison. */
         if (a->type == OTELC_VALUE_STRING) {
