@@ -3,6 +3,8 @@
 #include "span_pool.h"
 
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "sdk/common/alloc.h"
@@ -28,6 +30,9 @@ struct local_cache {
     struct otelc_span *small; /* linked through cache_next */
     uint32_t nsmall;
     uint8_t registered;
+    /* Set while this thread changes the cache: a signal handler that starts or ends spans on
+     * the same thread (not allowed, but it must not corrupt the lists) then bypasses it. */
+    volatile sig_atomic_t busy;
 };
 
 static OTELC__TLS struct local_cache t_cache;
@@ -94,9 +99,24 @@ static void init_once(void)
     otelc__fork_register(&g_fork);
 }
 
+/* The flag, with compiler barriers so the list updates stay between the two stores. */
+static inline void busy_enter(struct local_cache *c)
+{
+    c->busy = 1;
+    atomic_signal_fence(memory_order_seq_cst);
+}
+
+static inline void busy_leave(struct local_cache *c)
+{
+    atomic_signal_fence(memory_order_seq_cst);
+    c->busy = 0;
+}
+
 static struct local_cache *cache(void)
 {
     struct local_cache *c = &t_cache;
+    if (__builtin_expect(c->busy, 0))
+        return NULL; /* re-entered from a signal handler */
     if (__builtin_expect(!c->registered, 0)) {
         pthread_once(&g_once, init_once);
         /* Without the key the thread's cache would leak at exit: then it is not used. */
@@ -112,6 +132,7 @@ struct otelc_span *otelc__span_pool_get(void)
 {
     struct local_cache *c = cache();
     if (c) {
+        busy_enter(c);
         if (!c->big && g_shared_ok) {
             void *p;
             if (otelc__ring_pop(&g_shared, &p)) {
@@ -129,8 +150,10 @@ struct otelc_span *otelc__span_pool_get(void)
                 __builtin_prefetch(c->big, 1);
                 __builtin_prefetch((char *)c->big + 64, 1);
             }
+            busy_leave(c);
             return s;
         }
+        busy_leave(c);
     }
     return otelc__malloc(sizeof(struct otelc_span));
 }
@@ -142,12 +165,16 @@ void otelc__span_pool_put(struct otelc_span *s)
         otelc__free(s);
         return;
     }
+    busy_enter(c);
     s->cache_next = c->big;
     c->big = s;
-    if (++c->nbig < LOCAL_MAX)
+    if (++c->nbig < LOCAL_MAX) {
+        busy_leave(c);
         return;
+    }
     /* Full: pass a chain on to threads that start spans, or free it when nobody wants it. */
     struct otelc_span *chain = take_chain(c);
+    busy_leave(c);
     if (!g_shared_ok || !otelc__ring_push(&g_shared, chain, NULL))
         free_list(chain);
 }
@@ -156,9 +183,11 @@ struct otelc_span *otelc__span_pool_get_small(void)
 {
     struct local_cache *c = cache();
     if (c && c->small) {
+        busy_enter(c);
         struct otelc_span *s = c->small;
         c->small = s->cache_next;
         c->nsmall--;
+        busy_leave(c);
         return s;
     }
     return otelc__malloc(OTELC__SPAN_HEADER_SIZE);
@@ -171,9 +200,11 @@ void otelc__span_pool_put_small(struct otelc_span *s)
         otelc__free(s);
         return;
     }
+    busy_enter(c);
     s->cache_next = c->small;
     c->small = s;
     c->nsmall++;
+    busy_leave(c);
 }
 
 void otelc__span_cache_trim(void)
