@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The console span exporter: one OTLP/JSON request per span and line, on a stream or a file. */
+/* The console span exporter: one OTLP/JSON request per span and line, or trace trees, on a
+ * stream or a file. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "exporters/console/otlp_json.h"
+#include "exporters/console/tree_format.h"
 #include "otelc/exporters.h"
 #include "sdk/common/alloc.h"
 #include "sdk/common/buf.h"
@@ -19,6 +21,7 @@ struct console_exporter {
     FILE *stream;           /* NULL after shutdown of an owned file */
     int owns_stream;        /* opened from a path: closed by the exporter */
     struct otelc__buf line; /* reused between exports (never called concurrently) */
+    struct otelc__tree *tree; /* the tree format's waiting spans; NULL in JSON format */
 };
 
 /* Writes one line with one write(2) where the stream has a descriptor, so lines of processes
@@ -56,11 +59,17 @@ static int console_export(void *user_data, otelc_span *const *spans, size_t n, u
     }
     for (size_t i = 0; i < n && rc == OTELC_OK; i++) {
         otelc__buf_reset(&c->line);
-        rc = otelc__otlp_json_encode_spans(&c->line, &spans[i], 1);
-        otelc__buf_append_char(&c->line, '\n');
+        if (c->tree) {
+            /* A span the tree cannot hold is counted there; the batch still succeeds. */
+            otelc__tree_add(c->tree, spans[i], &c->line);
+        } else {
+            rc = otelc__otlp_json_encode_spans(&c->line, &spans[i], 1);
+            otelc__buf_append_char(&c->line, '\n');
+        }
         if (rc == OTELC_OK)
             rc = otelc__buf_status(&c->line);
-        if (rc == OTELC_OK && (err = write_line(c->stream, c->line.data, c->line.len)) != 0)
+        if (rc == OTELC_OK && c->line.len > 0 &&
+            (err = write_line(c->stream, c->line.data, c->line.len)) != 0)
             rc = OTELC_EIO;
     }
     /* Flush what was written even after a failure, so no half batch lingers in the stream. */
@@ -78,12 +87,26 @@ static int console_export(void *user_data, otelc_span *const *spans, size_t n, u
     return rc;
 }
 
+/* Writes the trees still waiting for their roots, marked incomplete. */
+static int flush_trees(struct console_exporter *c)
+{
+    if (!c->tree || !c->stream)
+        return OTELC_OK;
+    otelc__buf_reset(&c->line);
+    otelc__tree_flush(c->tree, &c->line);
+    int rc = otelc__buf_status(&c->line);
+    if (rc == OTELC_OK && c->line.len > 0 && write_line(c->stream, c->line.data, c->line.len))
+        rc = OTELC_EIO;
+    return rc;
+}
+
 static int console_force_flush(void *user_data, uint64_t deadline)
 {
     struct console_exporter *c = user_data;
+    int rc = flush_trees(c);
     if (c->stream && fflush(c->stream) != 0)
         return OTELC_EIO;
-    return OTELC_OK;
+    return rc;
 }
 
 /* Closes an owned file at shutdown so its descriptor is not held until the provider is freed. */
@@ -91,6 +114,12 @@ static int console_shutdown(void *user_data, uint64_t deadline)
 {
     struct console_exporter *c = user_data;
     int rc = console_force_flush(c, deadline);
+    uint64_t dropped = otelc__tree_dropped(c->tree);
+    if (dropped > 0)
+        otelc__log(OTELC_LOG_WARN, "console exporter: %llu spans left out of the trees (more "
+                   "than %u spans or %u traces waited for their roots)",
+                   (unsigned long long)dropped, OTELC__TREE_DEFAULT_MAX_SPANS,
+                   OTELC__TREE_DEFAULT_MAX_TRACES);
     if (c->owns_stream && c->stream) {
         if (fclose(c->stream) != 0)
             rc = OTELC_EIO;
@@ -104,6 +133,7 @@ static void console_destroy(void *user_data)
     struct console_exporter *c = user_data;
     if (c->owns_stream && c->stream)
         fclose(c->stream);
+    otelc__tree_free(c->tree);
     otelc__buf_free(&c->line);
     otelc__free(c);
 }
@@ -157,12 +187,18 @@ int otelc_console_exporter_new(otelc_span_exporter **out, const otelc_console_ex
         otelc_console_exporter_options_init(&defaults);
         opt = &defaults;
     }
-    if (opt->size < sizeof *opt || opt->format != OTELC_CONSOLE_JSON)
+    if (opt->size < sizeof *opt ||
+        (opt->format != OTELC_CONSOLE_JSON && opt->format != OTELC_CONSOLE_TREE))
         return OTELC_EINVAL;
     c = otelc__calloc(1, sizeof *c);
     if (!c)
         return OTELC_ENOMEM;
     otelc__buf_init(&c->line);
+    if (opt->format == OTELC_CONSOLE_TREE) {
+        rc = otelc__tree_new(&c->tree, NULL);
+        if (rc != OTELC_OK)
+            goto fail;
+    }
     if (opt->path) {
         rc = open_path(opt->path, &c->stream);
         if (rc != OTELC_OK)
