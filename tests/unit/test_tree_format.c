@@ -266,6 +266,10 @@ static void test_tree_format_keeps_columns_fixed(void **state)
     snprintf(cut + 39, sizeof cut - 39, "...producer  ");
     assert_int_equal(strncmp(second, "  ", 2), 0);
     assert_int_equal(strncmp(second + 2, cut, strlen(cut)), 0);
+    /* examples/platform/stitch.c reads the columns at these offsets. */
+    assert_int_equal(OTELC__TREE_NAME_WIDTH, 44);
+    assert_int_equal(OTELC__TREE_NAME_WIDTH + OTELC__TREE_KIND_WIDTH, 54);
+    assert_int_equal(OTELC__TREE_SPAN_COLUMN, 86);
     assert_int_equal(strncmp(first + OTELC__TREE_SPAN_COLUMN, id8(e_root), 9), 0);
     assert_int_equal(strncmp(second + OTELC__TREE_SPAN_COLUMN, id8(e_child), 9), 0);
     otelc__buf_free(&out);
