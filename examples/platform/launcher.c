@@ -84,6 +84,8 @@ static void default_environment(void)
     int endpoint = getenv("OTEL_EXPORTER_OTLP_ENDPOINT") ||
                    getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
     setenv("OTEL_TRACES_EXPORTER", endpoint ? "otlp" : "console", 0);
+    if (endpoint)
+        setenv("OTEL_METRICS_EXPORTER", "otlp", 0);
     setenv("OTELC_CONSOLE_FORMAT", "tree", 0);
     if (!getenv("OTEL_TRACES_SAMPLER")) {
         setenv("OTEL_TRACES_SAMPLER", "otelc_rules", 1);
