@@ -160,6 +160,13 @@ static void advance_stop(struct launcher *l)
     }
 }
 
+/* 1 when the driver ended because the launcher stopped it (a signal asked to stop early). */
+static int stopped_driver(const struct launcher *l, enum child_role r)
+{
+    const struct child *c = &l->kids[r];
+    return r == DRIVER && c->signaled && WIFSIGNALED(c->status) && WTERMSIG(c->status) == SIGTERM;
+}
+
 static void reap(struct launcher *l)
 {
     int status;
@@ -176,7 +183,7 @@ static void reap(struct launcher *l)
             if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
                 fprintf(stderr, "otelc-platform: %s exited %d\n", k_roles[r],
                         WEXITSTATUS(status));
-            else if (WIFSIGNALED(status))
+            else if (WIFSIGNALED(status) && !stopped_driver(l, (enum child_role)r))
                 fprintf(stderr, "otelc-platform: %s killed by signal %d\n", k_roles[r],
                         WTERMSIG(status));
         }
@@ -389,7 +396,7 @@ int main(int argc, char **argv)
     int rc = 0;
     for (int r = 0; r < ROLE_COUNT; r++) {
         int st = l.kids[r].status;
-        if (r == DRIVER && requests == 0)
+        if (r == DRIVER && (requests == 0 || stopped_driver(&l, DRIVER)))
             continue;
         if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
             rc = 1;
