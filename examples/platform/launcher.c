@@ -256,7 +256,8 @@ static void usage(FILE *f, const struct cli_flag *flags, size_t n)
                "Runs the demo platform: a gateway (libevent), pre-forked workers reached over\n"
                "framed TCP, a backend over HTTP. With --requests N, the load driver sends N\n"
                "requests, then everything stops; without it, it serves until SIGTERM.\n"
-               "OTEL_* variables configure the SDK (see examples/platform/README.md).\n");
+               "OTEL_* variables configure the SDK (see examples/platform/README.md).\n"
+               "  --report FILE      the driver writes one JSON line per request to FILE\n");
     cli_print_flags(f, flags, n);
 }
 
