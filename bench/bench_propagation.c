@@ -110,6 +110,7 @@ int bench_propagation_main(int argc, char **argv)
     int rc = bench_parse_flags(argc, argv, propagation_usage, &rep.config, NULL, 0);
     if (rc != BENCH_RUN)
         return rc;
+    rc = 0; /* BENCH_RUN is not an exit status: the checks below set a failure */
 
     otelc_propagator *tc = NULL, *bg = NULL;
     static struct case_ tp, ts, bag;

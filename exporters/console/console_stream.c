@@ -70,6 +70,28 @@ int otelc__console_stream_write(struct otelc__console_stream *c, otelc__console_
     return rc;
 }
 
+int otelc__console_stream_put(struct otelc__console_stream *c, const struct otelc__buf *text,
+                              const char *what)
+{
+    if (!c->stream)
+        return OTELC_ESHUTDOWN;
+    int rc = otelc__buf_status(text), err = 0;
+    if (rc == OTELC_OK && text->len > 0) {
+        if (fflush(c->stream) != 0 || (err = write_line(c->stream, text->data, text->len)) != 0 ||
+            fflush(c->stream) != 0) {
+            if (!err)
+                err = errno;
+            rc = OTELC_EIO;
+        }
+    }
+    if (rc == OTELC_EIO)
+        OTELC__LOG_THROTTLED(OTELC_LOG_ERROR, "console exporter: cannot write %s (errno %d)", what,
+                             err);
+    else if (rc == OTELC_ENOMEM)
+        OTELC__LOG_THROTTLED(OTELC_LOG_ERROR, "console exporter: out of memory encoding %s", what);
+    return rc;
+}
+
 int otelc__console_stream_flush(void *ud, uint64_t deadline)
 {
     struct otelc__console_stream *c = ud;
@@ -136,7 +158,8 @@ int otelc__console_stream_new(struct otelc__console_stream **out,
         otelc_console_exporter_options_init(&defaults);
         opt = &defaults;
     }
-    if (opt->size < sizeof *opt || opt->format != OTELC_CONSOLE_JSON)
+    if (opt->size < sizeof *opt ||
+        (opt->format != OTELC_CONSOLE_JSON && opt->format != OTELC_CONSOLE_TREE))
         return OTELC_EINVAL;
     c = otelc__calloc(1, sizeof *c);
     if (!c)

@@ -21,7 +21,8 @@ struct otelc__console_stream {
  * error (a failure of b's memory shows in its oom flag). */
 typedef int (*otelc__console_encode_fn)(struct otelc__buf *b, const void *ctx, size_t i);
 
-/* A new stream (freed with otelc__console_stream_free) from opt (NULL: defaults), checked:
+/* A new stream (freed with otelc__console_stream_free) from opt (NULL: defaults; the format
+ * JSON or TREE, which the caller interprets), checked:
  * its file opened or its stream taken. OTELC_OK, OTELC_EINVAL, OTELC_EIO (the file cannot be
  * opened), OTELC_ENOMEM; on failure *out is untouched. */
 int otelc__console_stream_new(struct otelc__console_stream **out,
@@ -31,6 +32,12 @@ int otelc__console_stream_new(struct otelc__console_stream **out,
  * the throttled error lines ("spans"). OTELC_OK, OTELC_ESHUTDOWN, OTELC_EIO, OTELC_ENOMEM. */
 int otelc__console_stream_write(struct otelc__console_stream *c, otelc__console_encode_fn encode,
                                 const void *ctx, size_t n, const char *what);
+
+/* Writes text as it is (several lines may be in it) with one write(2), flushing the stream
+ * around it; nothing when it is empty. OTELC_OK, OTELC_ESHUTDOWN, OTELC_EIO, OTELC_ENOMEM
+ * (text's oom flag). */
+int otelc__console_stream_put(struct otelc__console_stream *c, const struct otelc__buf *text,
+                              const char *what);
 
 /* The exporters' methods, on a struct otelc__console_stream * made with otelc__calloc. */
 /* Flushes the stream. */

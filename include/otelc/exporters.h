@@ -32,8 +32,11 @@ extern "C" {
 
 /** Output format of the console exporter. */
 typedef enum otelc_console_format {
-    OTELC_CONSOLE_JSON = 0 ///< one OTLP/JSON `ExportTraceServiceRequest` line per span, one
-                           ///< `ExportMetricsServiceRequest` line per metric collection
+    OTELC_CONSOLE_JSON = 0, ///< one OTLP/JSON `ExportTraceServiceRequest` line per span, one
+                            ///< `ExportMetricsServiceRequest` line per metric collection
+    OTELC_CONSOLE_TREE = 1  ///< spans: each trace as a tree, one line per span, when its local
+                            ///< root ends (see otelc_console_exporter_new()); metrics are
+                            ///< written as in JSON
 } otelc_console_format;
 
 /** Options of otelc_console_exporter_new() and otelc_console_metric_exporter_new(). */
@@ -53,7 +56,24 @@ OTELC_API void otelc_console_exporter_options_init(otelc_console_exporter_option
  * The console exporter. In JSON format each span is written as one line holding an OTLP/JSON
  * `ExportTraceServiceRequest` with that one span (the OTLP/JSON rules: hex ids, enums as
  * integers, 64-bit integers as strings, lowerCamelCase keys), flushed after each batch.
- * @p opt may be NULL. @return ::OTELC_OK, ::OTELC_EIO (the file cannot be opened), ::OTELC_ENOMEM.
+ *
+ * In tree format the exporter keeps the spans of each trace until the trace's local root
+ * (a span without a parent, or whose parent is in another process) ends, then writes that
+ * tree as one block, with one write(2) where the stream has a descriptor:
+ * @verbatim
+ * trace 4bf92f3577b34da6a3ce929d0e0e4736
+ * GET /api/items/{id}                         server        12.411 ms  checkout   #00f067aa  error: HTTP 502
+ *   SELECT items                              client         9.020 ms  checkout   #1a2b3c4d
+ * @endverbatim
+ * One line per span: indentation by depth, name, kind, duration, service.name, the first 8
+ * hex digits of the span id, status; children in order of start time. A block whose root
+ * has a remote parent names it (`trace <id> parent <span id>`), so blocks of several
+ * processes can be stitched together. Memory is bounded: at most 4096 spans of 512 traces
+ * wait for their roots; more are dropped and counted (one warning at shutdown). A flush or
+ * shutdown writes what still waits, marked `incomplete`.
+ *
+ * @p opt may be NULL. @return ::OTELC_OK, ::OTELC_EINVAL (a bad size or format), ::OTELC_EIO
+ * (the file cannot be opened), ::OTELC_ENOMEM.
  */
 OTELC_API int otelc_console_exporter_new(otelc_span_exporter **out,
                                          const otelc_console_exporter_options *opt);

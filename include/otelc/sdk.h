@@ -17,7 +17,9 @@
  * `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_EXPORTER` (`console`, `otlp`, `none`; `otlp` is
  * the OTLP/HTTP exporter configured by otelc_otlp_http_exporter_options_from_env(), or, when
  * `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL` is `grpc`, the OTLP/gRPC exporter configured by
- * otelc_otlp_grpc_exporter_options_from_env()),
+ * otelc_otlp_grpc_exporter_options_from_env(); `console` writes in the format
+ * `OTELC_CONSOLE_FORMAT` names: `json`, the default, or `tree`, see
+ * otelc_console_exporter_new()),
  * `OTEL_TRACES_SAMPLER` (`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`
  * (the default), `parentbased_always_off`, `parentbased_traceidratio`, `otelc_rules`,
  * `otelc_ratelimited`) with `OTEL_TRACES_SAMPLER_ARG` (the ratio, default 1; the rule string,

@@ -43,7 +43,16 @@ OTELC_API void otelc_set_global_tracer_provider(otelc_tracer_provider *tp)
 /* The exporters this build can make; a bit each in the wanted set. */
 enum exporter_kind { EXPORTER_CONSOLE = 0, EXPORTER_OTLP, EXPORTER_KIND_COUNT };
 
-static int make_console(otelc_span_exporter **out) { return otelc_console_exporter_new(out, NULL); }
+/* The console exporter in the format OTELC_CONSOLE_FORMAT names: json (the default) or tree. */
+static int make_console(otelc_span_exporter **out)
+{
+    static const char *const formats[] = {"json", "tree", NULL};
+    otelc_console_exporter_options o;
+    otelc_console_exporter_options_init(&o);
+    if (otelc__env_choice("OTELC_CONSOLE_FORMAT", formats, 0) == 1)
+        o.format = OTELC_CONSOLE_TREE;
+    return otelc_console_exporter_new(out, &o);
+}
 
 /* OTLP configured by the OTEL_EXPORTER_OTLP_* variables: over gRPC when the protocol is grpc,
  * else over HTTP (http/protobuf or http/json). */

@@ -40,8 +40,10 @@ function encodeStatus (code, message) {
 
 function anyValue (v) {
   if (!v) return null
+  // Own properties only: a decoded protobufjs message also answers the defaults of the
+  // fields that are not set (stringValue '' for an intValue) through its prototype.
   for (const k of ['stringValue', 'boolValue', 'intValue', 'doubleValue']) {
-    if (v[k] !== undefined && v[k] !== null) return k === 'intValue' ? String(v[k]) : v[k]
+    if (Object.prototype.hasOwnProperty.call(v, k) && v[k] !== null) return k === 'intValue' ? String(v[k]) : v[k]
   }
   if (v.arrayValue) return (v.arrayValue.values || []).map(anyValue)
   if (v.bytesValue) return hex(v.bytesValue)
