@@ -65,9 +65,10 @@ uint64_t otelc__hash_bytes(const void *p, size_t len, uint64_t seed)
     return hash_bytes(p, len, seed);
 }
 
+/* The value's hash from seed h, the type folded into the seed (no multiply of its own). */
 static uint64_t hash_value(const otelc_value *v, uint64_t h)
 {
-    h = mum(h ^ (uint64_t)v->type, K2);
+    h ^= (uint64_t)v->type * K2;
     switch (v->type) {
     case OTELC_VALUE_NONE:
         return h;
@@ -97,14 +98,18 @@ static uint64_t hash_value(const otelc_value *v, uint64_t h)
     return h;
 }
 
+/* Each attribute is hashed on its own (key and value independently) and the results are
+ * added: the multiplies of different attributes do not wait for each other, which matters
+ * more than their number. The set is sorted, so the sum identifies it as well as a chain. */
 static uint64_t hash_set(const otelc_attr *const *a, uint32_t n)
 {
-    uint64_t h = K0 ^ n;
+    uint64_t h = 0;
     for (uint32_t i = 0; i < n; i++) {
-        h = hash_bytes(a[i]->key, strlen(a[i]->key), h);
-        h = hash_value(&a[i]->value, h);
+        uint64_t kh = hash_bytes(a[i]->key, strlen(a[i]->key), K0);
+        uint64_t vh = hash_value(&a[i]->value, K1);
+        h += mum(kh ^ K2, vh ^ ((uint64_t)i * K0));
     }
-    return h;
+    return mum(h ^ K1, (uint64_t)n ^ K2);
 }
 
 /* strcmp's order, with the first bytes compared inline: keys of one set mostly differ
