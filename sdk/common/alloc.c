@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "otelc/common.h"
+#include "tls.h"
 
 static void *libc_malloc(size_t size, void *ud)
 {
@@ -64,11 +65,31 @@ OTELC_API int otelc_set_allocator(const otelc_allocator *a)
     return OTELC_OK;
 }
 
+OTELC__TLS volatile sig_atomic_t otelc__in_alloc;
+
+/* Marks the calling thread as inside the allocator, so that a signal handler that interrupts
+ * it and calls into otelc can refuse work that would allocate (the allocator's locks are
+ * held: allocating would deadlock). The fences keep the call between the two stores. */
+static inline void enter(void)
+{
+    otelc__in_alloc = 1;
+    atomic_signal_fence(memory_order_seq_cst);
+}
+
+static inline void leave(void)
+{
+    atomic_signal_fence(memory_order_seq_cst);
+    otelc__in_alloc = 0;
+}
+
 void *otelc__malloc(size_t size)
 {
     const otelc_allocator *a = current();
+    enter();
     /* malloc(0) may return NULL, which would read as out of memory. */
-    return a->malloc(size ? size : 1, a->user_data);
+    void *p = a->malloc(size ? size : 1, a->user_data);
+    leave();
+    return p;
 }
 
 void *otelc__calloc(size_t n, size_t size)
@@ -77,13 +98,19 @@ void *otelc__calloc(size_t n, size_t size)
     if (size != 0 && n > SIZE_MAX / size)
         return NULL;
     const otelc_allocator *a = current();
-    return a->calloc(n ? n : 1, size ? size : 1, a->user_data);
+    enter();
+    void *p = a->calloc(n ? n : 1, size ? size : 1, a->user_data);
+    leave();
+    return p;
 }
 
 void *otelc__realloc(void *ptr, size_t size)
 {
     const otelc_allocator *a = current();
-    return a->realloc(ptr, size ? size : 1, a->user_data);
+    enter();
+    void *p = a->realloc(ptr, size ? size : 1, a->user_data);
+    leave();
+    return p;
 }
 
 void otelc__free(void *ptr)
@@ -91,7 +118,9 @@ void otelc__free(void *ptr)
     if (ptr == NULL)
         return;
     const otelc_allocator *a = current();
+    enter();
     a->free(ptr, a->user_data);
+    leave();
 }
 
 char *otelc__strndup(const char *s, size_t len)

@@ -3,7 +3,14 @@
 #ifndef OTELC_SDK_COMMON_ALLOC_H
 #define OTELC_SDK_COMMON_ALLOC_H
 
+#include <signal.h>
 #include <stddef.h>
+
+#include "tls.h"
+
+/* 1 while the calling thread is inside the allocator (a signal handler that interrupted it
+ * must not allocate: otelc_span_start then gives NULL). */
+extern OTELC__TLS volatile sig_atomic_t otelc__in_alloc;
 
 void *otelc__malloc(size_t size);
 void *otelc__calloc(size_t n, size_t size);

@@ -289,7 +289,9 @@ static const otelc_span_options *normalize_options(const otelc_span_options *opt
 OTELC_API otelc_span *otelc_span_start(otelc_tracer *t, const char *name,
                                        const otelc_span_options *opt)
 {
-    if (!t)
+    /* Called from a signal handler that interrupted this thread inside the allocator (not
+     * allowed, see docs/reliability.md): a span would need memory, so there is none. */
+    if (!t || __builtin_expect(otelc__in_alloc, 0))
         return NULL;
     struct otelc_tracer_provider *tp = t->tp;
     otelc_span_options tmp;
