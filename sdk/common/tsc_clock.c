@@ -3,13 +3,12 @@
 #include "tsc_clock.h"
 
 #include <fcntl.h>
-#include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "env.h"
-#include "fork.h"
 #include "log_internal.h"
 #include "tls.h"
 
@@ -19,28 +18,27 @@
 
 struct otelc__tsc_scale otelc__tsc;
 
-/* Calibration state, touched only by the thread holding cal_mu. */
-static pthread_mutex_t cal_mu = PTHREAD_MUTEX_INITIALIZER;
+/* Calibration state, touched only by the thread that owns the calibration: cal_owner holds
+ * its pid while it works (0: nobody). Not a mutex and no fork hook: a hook would have to be
+ * registered under the fork registry's lock, which a fork() in progress holds while it waits
+ * for the batch worker, the thread that calibrates. A child inherits cal_owner set by a
+ * parent's thread that does not exist there; the pid tells, and the child takes it over. */
+static _Atomic pid_t cal_owner;
 static _Atomic int cal_state; /* 0 not started, 1 base taken, 2 published, -1 not usable */
 static uint64_t base_tsc, base_mono, last_anchor_mono;
 
-static struct otelc__fork_hooks cal_fork;
-static pthread_once_t cal_fork_once = PTHREAD_ONCE_INIT;
-
-/* A thread that held cal_mu across fork() does not exist in the child: the child starts with
- * a fresh lock (the published scale stays valid: same machine, same counter). */
-static void cal_child(void *ud, int prepared)
+/* Takes the calibration for the calling process, or returns 0 when one of its threads has
+ * it. */
+static int cal_take(void)
 {
-    (void)ud;
-    (void)prepared;
-    pthread_mutex_init(&cal_mu, NULL);
+    pid_t me = getpid(), owner = 0;
+    if (atomic_compare_exchange_strong(&cal_owner, &owner, me))
+        return 1;
+    /* Held by a thread of the parent process (we are a child of fork): take it over. */
+    return owner != me && atomic_compare_exchange_strong(&cal_owner, &owner, me);
 }
 
-static void cal_register_fork(void)
-{
-    cal_fork.child = cal_child;
-    otelc__fork_register(&cal_fork);
-}
+static void cal_give(void) { atomic_store(&cal_owner, 0); }
 
 #define CAL_FIRST_NS 20000000ull   /* the first scale after 20 ms */
 #define CAL_EVERY_NS 1000000000ull /* then re-anchored once a second */
@@ -71,10 +69,11 @@ int otelc__tsc_calibrating(void)
 
 void otelc__tsc_reset(void)
 {
-    pthread_mutex_lock(&cal_mu);
+    while (!cal_take())
+        sched_yield();
     atomic_store(&otelc__tsc.ready, 0);
     cal_state = 0;
-    pthread_mutex_unlock(&cal_mu);
+    cal_give();
 }
 
 #if OTELC__HAVE_TSC
@@ -180,11 +179,10 @@ static void calibrate(uint64_t mono_now)
 void otelc__tsc_tick(uint64_t mono_now)
 {
 #if OTELC__HAVE_TSC
-    pthread_once(&cal_fork_once, cal_register_fork);
-    if (pthread_mutex_trylock(&cal_mu) != 0)
+    if (!cal_take())
         return;
     calibrate(mono_now);
-    pthread_mutex_unlock(&cal_mu);
+    cal_give();
 #else
     (void)mono_now;
 #endif
