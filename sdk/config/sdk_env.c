@@ -17,6 +17,7 @@
 #include "sdk/common/clock.h"
 #include "sdk/common/env.h"
 #include "sdk/common/log_internal.h"
+#include "sdk/common/tsc_clock.h"
 #include "sdk_env_internal.h"
 
 struct otelc_sdk {
@@ -293,6 +294,11 @@ OTELC_API int otelc_sdk_init_from_env(otelc_sdk **out)
     if (otelc__env_bool("OTEL_SDK_DISABLED", 0)) {
         sdk->disabled = 1;
     } else {
+        /* The span clock registers its fork hook on first use, under the fork registry's lock.
+         * Its first use is made here, before any worker thread exists: made by a batch worker
+         * that holds its own lock, it can deadlock with a fork() whose prepare hooks hold the
+         * registry's lock and wait for that worker's. */
+        otelc__tsc_refresh();
         rc = build_provider(&sdk->tp);
         /* The same resource for both signals, read from the environment once. */
         if (rc == OTELC_OK)
