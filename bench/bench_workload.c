@@ -182,7 +182,8 @@ static int metric_setup(struct metric_workload *w, int histogram)
         otelc_metric_reader_free(reader); /* taken over on success only */
         return err;
     }
-    otelc_meter *m = otelc_meter_provider_get_meter(w->provider, "otelc-bench", NULL, NULL, NULL, 0);
+    otelc_meter *m =
+        otelc_meter_provider_get_meter(w->provider, "otelc-bench", NULL, NULL, NULL, 0);
     /* As the peers: an int64 counter and a double histogram with the default boundaries. */
     otelc_instrument_options io;
     otelc_instrument_options_init(&io);
@@ -249,8 +250,9 @@ static const char workload_usage[] =
     "\"exported\":...}. Exit status 3 and the line `unsupported` when NAME is not one this\n"
     "build has. Span workloads go through the batch span processor (default settings) to an\n"
     "exporter that discards; metric workloads record into a meter provider with a manual\n"
-    "reader, never collected while timed (their exported count is -1). Names: span_always_on, span_always_off, span_parent_ratio_0.01,\n"
-    "span_always_on_2attrs, span_always_on_4attrs, counter_add_3attrs, histogram_record_3attrs.\n";
+    "reader, never collected while timed (their exported count is -1). Names: span_always_on,\n"
+    "span_always_off, span_parent_ratio_0.01, span_always_on_2attrs, span_always_on_4attrs,\n"
+    "counter_add_3attrs, histogram_record_3attrs.\n";
 
 int bench_workload_main(int argc, char **argv)
 {

@@ -135,7 +135,8 @@ static void test_sdk_metrics_env_otlp_http(void **state)
     char *out = run_one_counter("http.counter");
     assert_int_equal(tu_count_occurrences(out, "http.counter"), 0);
     free(out);
-    assert_true(tu_log_contains("otlp/http exporter: export failed: http://127.0.0.1:9/v1/metrics"));
+    assert_true(
+        tu_log_contains("otlp/http exporter: export failed: http://127.0.0.1:9/v1/metrics"));
     assert_false(tu_log_contains("gRPC"));
 }
 
