@@ -148,23 +148,94 @@ static uint64_t span_finish(struct span_workload *w, uint64_t *dropped)
     return atomic_load(&w->exported);
 }
 
-/* One workload. The metric workloads have no sampler kind: their entry point stays NULL (and
- * they answer "unsupported") until the metrics API of <otelc/metrics.h> lands; adding one is
- * one function of the shape of span_run() plus its setup, named in this table. */
+/* A metric pipeline as the peers set theirs up: a meter provider whose only reader is never
+ * collected during the timed loop (a manual reader here, a periodic one with an hour's interval
+ * or a stopped controller there), one instrument, and the peers' three attributes passed on
+ * every call (unbound: each call hashes and looks its series up). */
+struct metric_workload {
+    otelc_meter_provider *provider;
+    otelc_instrument *inst;
+    int histogram; /* 1: histogram_record; 0: counter_add */
+};
+
+/* The same keys, values and order as bench/peers/go/metrics.go and bench/peers/js/bench.js. */
+static const otelc_attr peer_metric_attrs[3] = {
+    {"http.request.method", {OTELC_VALUE_STRING, 3, {.s = "GET"}}},
+    {"http.response.status_code", {OTELC_VALUE_INT, 0, {.i = 200}}},
+    {"url.path", {OTELC_VALUE_STRING, 4, {.s = "/api"}}},
+};
+
+static int metric_setup(struct metric_workload *w, int histogram)
+{
+    memset(w, 0, sizeof *w);
+    w->histogram = histogram;
+    otelc_metric_reader *reader = NULL;
+    int err = otelc_manual_reader_new(&reader, NULL);
+    if (err != OTELC_OK)
+        return err;
+    otelc_meter_provider_options o;
+    otelc_meter_provider_options_init(&o);
+    o.readers = &reader;
+    o.reader_count = 1;
+    err = otelc_meter_provider_new(&w->provider, &o);
+    if (err != OTELC_OK) {
+        otelc_metric_reader_free(reader); /* taken over on success only */
+        return err;
+    }
+    otelc_meter *m =
+        otelc_meter_provider_get_meter(w->provider, "otelc-bench", NULL, NULL, NULL, 0);
+    /* As the peers: an int64 counter and a double histogram with the default boundaries. */
+    otelc_instrument_options io;
+    otelc_instrument_options_init(&io);
+    io.is_int = !histogram;
+    err = otelc_meter_create_instrument(
+        m, histogram ? OTELC_INSTRUMENT_HISTOGRAM : OTELC_INSTRUMENT_COUNTER,
+        histogram ? "bench.histogram" : "bench.counter", &io, &w->inst);
+    if (err != OTELC_OK)
+        otelc_meter_provider_free(w->provider);
+    return err;
+}
+
+static void metric_run(void *ctx, uint64_t n)
+{
+    struct metric_workload *w = ctx;
+    otelc_instrument *inst = w->inst;
+    if (w->histogram)
+        for (uint64_t i = 0; i < n; i++)
+            otelc_record_f64(inst, (double)(i % 1000), peer_metric_attrs, 3);
+    else
+        for (uint64_t i = 0; i < n; i++)
+            otelc_record_i64(inst, 1, peer_metric_attrs, 3);
+}
+
+/* Counts what was recorded (the measurements must have reached their series, or the loop
+ * measured nothing) and frees the pipeline. */
+static uint64_t metric_finish(struct metric_workload *w)
+{
+    otelc_meter_provider_stats st;
+    memset(&st, 0, sizeof st);
+    otelc_meter_provider_get_stats(w->provider, &st);
+    otelc_meter_provider_shutdown(w->provider, 30000);
+    otelc_meter_provider_free(w->provider);
+    return st.series;
+}
+
+/* One workload: a span pipeline with a sampler, or a metric instrument. */
 struct workload {
     const char *name;
-    int sampler; /* SAMPLER_*; -1: not a span workload */
+    int sampler; /* SAMPLER_*; -1: a metric workload */
     int attrs;
+    int histogram; /* metric workloads: 1 histogram, 0 counter */
 };
 
 static const struct workload workloads[] = {
-    {"span_always_on", SAMPLER_ON, 0},
-    {"span_always_off", SAMPLER_OFF, 0},
-    {"span_parent_ratio_0.01", SAMPLER_PARENT_RATIO, 0},
-    {"span_always_on_2attrs", SAMPLER_ON, 2},
-    {"span_always_on_4attrs", SAMPLER_ON, 4},
-    {"counter_add_3attrs", -1, 3},
-    {"histogram_record_3attrs", -1, 3},
+    {"span_always_on", SAMPLER_ON, 0, 0},
+    {"span_always_off", SAMPLER_OFF, 0, 0},
+    {"span_parent_ratio_0.01", SAMPLER_PARENT_RATIO, 0, 0},
+    {"span_always_on_2attrs", SAMPLER_ON, 2, 0},
+    {"span_always_on_4attrs", SAMPLER_ON, 4, 0},
+    {"counter_add_3attrs", -1, 3, 0},
+    {"histogram_record_3attrs", -1, 3, 1},
 };
 
 const char *bench_workload_name(size_t i)
@@ -178,8 +249,10 @@ static const char workload_usage[] =
     "operations, and prints one JSON line {\"workload\":NAME,\"ns_per_op\":X,\"ops\":...,\n"
     "\"exported\":...}. Exit status 3 and the line `unsupported` when NAME is not one this\n"
     "build has. Span workloads go through the batch span processor (default settings) to an\n"
-    "exporter that discards. Names: span_always_on, span_always_off, span_parent_ratio_0.01,\n"
-    "span_always_on_2attrs, span_always_on_4attrs, counter_add_3attrs, histogram_record_3attrs.\n";
+    "exporter that discards; metric workloads record into a meter provider with a manual\n"
+    "reader, never collected while timed (their exported count is -1). Names: span_always_on,\n"
+    "span_always_off, span_parent_ratio_0.01, span_always_on_2attrs, span_always_on_4attrs,\n"
+    "counter_add_3attrs, histogram_record_3attrs.\n";
 
 int bench_workload_main(int argc, char **argv)
 {
@@ -209,13 +282,17 @@ int bench_workload_main(int argc, char **argv)
     for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++)
         if (strcmp(workloads[i].name, name) == 0)
             wl = &workloads[i];
-    if (wl == NULL || wl->sampler < 0) {
+    if (wl == NULL) {
         printf("unsupported\n");
         return BENCH_UNSUPPORTED;
     }
 
     static struct span_workload w;
-    int err = span_setup(&w, wl->sampler, wl->attrs);
+    static struct metric_workload mw;
+    int metric = wl->sampler < 0;
+    void (*run)(void *ctx, uint64_t n) = metric ? metric_run : span_run;
+    void *ctx = metric ? (void *)&mw : (void *)&w;
+    int err = metric ? metric_setup(&mw, wl->histogram) : span_setup(&w, wl->sampler, wl->attrs);
     if (err != OTELC_OK) {
         fprintf(stderr, "otelc-bench: cannot build the pipeline: %s\n", otelc_strerror(err));
         return 1;
@@ -228,11 +305,23 @@ int bench_workload_main(int argc, char **argv)
     for (uint64_t w0 = bench_now_ns(); !no_warmup && (warmed < warm ||
                                                       bench_now_ns() - w0 < 100000000ull);
          warmed += warm)
-        span_run(&w, warm);
+        run(ctx, warm);
     warm = warmed;
     uint64_t t0 = bench_now_ns();
-    span_run(&w, iterations);
+    run(ctx, iterations);
     uint64_t t1 = bench_now_ns();
+    if (metric) {
+        uint64_t series = metric_finish(&mw);
+        printf("{\"workload\":\"%s\",\"ns_per_op\":%.3f,\"ops\":%llu,\"exported\":-1}\n",
+               wl->name, (double)(t1 - t0) / (double)iterations,
+               (unsigned long long)(warm + iterations));
+        if (series != 1) {
+            fprintf(stderr, "otelc-bench: %llu series after the loop, want 1\n",
+                    (unsigned long long)series);
+            return 1;
+        }
+        return 0;
+    }
     uint64_t dropped = 0;
     uint64_t exported = span_finish(&w, &dropped);
     printf("{\"workload\":\"%s\",\"ns_per_op\":%.3f,\"ops\":%llu,\"exported\":%llu,"

@@ -96,6 +96,27 @@ void cli_print_flags(FILE *f, const struct cli_flag *flags, size_t n)
     }
 }
 
+int cli_parse_command(int argc, char **argv, const struct cli_flag *flags, size_t n,
+                      void (*usage)(FILE *f), const uint64_t *required, const char *required_name)
+{
+    switch (cli_parse_flags(argc - 1, argv + 1, flags, n)) {
+    case CLI_HELP:
+        usage(stdout);
+        return 0;
+    case CLI_ERROR:
+        usage(stderr);
+        return 2;
+    case CLI_OK:
+        break;
+    }
+    if (*required == 0) {
+        fprintf(stderr, "%s is required\n", required_name);
+        usage(stderr);
+        return 2;
+    }
+    return -1;
+}
+
 void cli_print_commands(FILE *f, const struct cli_command *cmds, size_t n)
 {
     for (size_t i = 0; i < n; i++)

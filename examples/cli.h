@@ -58,6 +58,12 @@ int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* Parses argv[0..argc) against the @p n flags. Later occurrences of a flag win. */
 enum cli_result cli_parse_flags(int argc, char **argv, const struct cli_flag *flags, size_t n);
 
+/* A subcommand's flags (argv[0] is the subcommand) with a required flag: prints usage (to
+ * stdout after --help, else to stderr) and returns the exit status (0 or 2) when the command
+ * must not run, or -1 when it may. *required is the required flag's value, 0 when absent. */
+int cli_parse_command(int argc, char **argv, const struct cli_flag *flags, size_t n,
+                      void (*usage)(FILE *f), const uint64_t *required, const char *required_name);
+
 /* Writes one usage line per flag, with its range and default (the value in *dst now). */
 void cli_print_flags(FILE *f, const struct cli_flag *flags, size_t n);
 

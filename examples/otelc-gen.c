@@ -13,6 +13,7 @@
 #include <otelc/otelc.h>
 
 #include "cli.h"
+#include "gen_metrics.h"
 
 #define GEN_MAX_ATTRS 128u
 #define GEN_MAX_EVENTS 1024u
@@ -263,21 +264,9 @@ static int cmd_traces(int argc, char **argv)
     struct traces_opts o = traces_defaults;
     struct cli_flag flags[16];
     size_t n = traces_flags(&o, flags);
-    switch (cli_parse_flags(argc - 1, argv + 1, flags, n)) {
-    case CLI_HELP:
-        traces_usage(stdout);
-        return 0;
-    case CLI_ERROR:
-        traces_usage(stderr);
-        return 2;
-    case CLI_OK:
-        break;
-    }
-    if (o.count == 0) {
-        fprintf(stderr, "--count is required\n");
-        traces_usage(stderr);
-        return 2;
-    }
+    int parsed = cli_parse_command(argc, argv, flags, n, traces_usage, &o.count, "--count");
+    if (parsed >= 0)
+        return parsed;
     if (o.threads > o.count)
         o.threads = o.count;
     for (unsigned i = 0; i < GEN_MAX_ATTRS; i++)
@@ -330,6 +319,8 @@ static int cmd_traces(int argc, char **argv)
 
 static const struct cli_command commands[] = {
     {"traces", "make traces: a SERVER root with nested children per trace", cmd_traces},
+    {"metrics", "record into every kind of instrument, with exemplars from sampled spans",
+     gen_cmd_metrics},
 };
 
 static void usage(FILE *f)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* One-call SDK set-up from the OTEL_* environment variables, and the global tracer provider. */
+/* One-call SDK set-up from the OTEL_* environment variables (the tracer and meter providers),
+ * and the global tracer provider. */
 #include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
@@ -13,11 +14,15 @@
 #include "propagators/propagator_internal.h"
 #include "samplers/sampler_internal.h"
 #include "sdk/common/alloc.h"
+#include "sdk/common/clock.h"
 #include "sdk/common/env.h"
 #include "sdk/common/log_internal.h"
+#include "sdk/common/tsc_clock.h"
+#include "sdk_env_internal.h"
 
 struct otelc_sdk {
     otelc_tracer_provider *tp; /* NULL when disabled */
+    otelc_meter_provider *mp;  /* NULL when disabled */
     otelc_propagator *propagator; /* from OTEL_PROPAGATORS; installed as the global one */
     int disabled;
     int shut_down;             /* only tracked for a disabled SDK; the provider tracks its own */
@@ -40,8 +45,10 @@ OTELC_API void otelc_set_global_tracer_provider(otelc_tracer_provider *tp)
 
 /* ---- Exporters ------------------------------------------------------------------------ */
 
-/* The exporters this build can make; a bit each in the wanted set. */
-enum exporter_kind { EXPORTER_CONSOLE = 0, EXPORTER_OTLP, EXPORTER_KIND_COUNT };
+/* The exporters this build can make are the OTELC__EXPORTER_* kinds of sdk_env_internal.h. */
+#define EXPORTER_CONSOLE OTELC__EXPORTER_CONSOLE
+#define EXPORTER_OTLP OTELC__EXPORTER_OTLP
+#define EXPORTER_KIND_COUNT OTELC__EXPORTER_KIND_COUNT
 
 /* The console exporter in the format OTELC_CONSOLE_FORMAT names: json (the default) or tree. */
 static int make_console(otelc_span_exporter **out)
@@ -84,7 +91,7 @@ static int (*const k_exporter_makers[EXPORTER_KIND_COUNT])(otelc_span_exporter *
     make_otlp,
 };
 
-/* The OTEL_TRACES_EXPORTER values this build knows. kind -1 is "none". */
+/* The OTEL_{TRACES,METRICS}_EXPORTER values this build knows. kind -1 is "none". */
 static const struct exporter_choice {
     const char *name;
     int kind;
@@ -142,6 +149,7 @@ static int is_earlier_duplicate(const char *s, size_t n, void *ud)
 
 /* What the exporter list asks for. */
 struct exporter_list {
+    const char *var;  /* the variable's name, for warnings */
     const char *list;
     unsigned wanted;  /* bits of enum exporter_kind */
     int recognised;   /* entries with a known name, "none" included */
@@ -158,8 +166,8 @@ static int exporter_entry(const char *s, size_t n, void *ud)
     int i = exporter_choice_index(s, n);
     if (l->warn_unknown) {
         if (i < 0)
-            otelc__log(OTELC_LOG_WARN, "OTEL_TRACES_EXPORTER: unknown exporter \"%.*s\" is "
-                       "ignored%s", (int)(n < NAME_LOG_MAX ? n : NAME_LOG_MAX), s,
+            otelc__log(OTELC_LOG_WARN, "%s: unknown exporter \"%.*s\" is ignored%s", l->var,
+                       (int)(n < NAME_LOG_MAX ? n : NAME_LOG_MAX), s,
                        l->recognised ? "" : "; using the default (console)");
         return 0;
     }
@@ -176,12 +184,12 @@ static int exporter_entry(const char *s, size_t n, void *ud)
     return 0;
 }
 
-/* The set of exporter kinds OTEL_TRACES_EXPORTER asks for. Unset, or nothing recognised in it,
- * means otelc's default: console (the specification's default is otlp; otelc keeps console so
- * that a program set up from the environment never sends spans over the network unasked). */
-static unsigned exporters_from_env(void)
+/* Unset, or nothing recognised in the list, means otelc's default: console (the
+ * specification's default is otlp; otelc keeps console so that a program set up from the
+ * environment never sends telemetry over the network unasked). */
+unsigned otelc__exporters_from_env(const char *var)
 {
-    struct exporter_list l = {otelc__getenv("OTEL_TRACES_EXPORTER"), 0, 0, 0, 0};
+    struct exporter_list l = {var, otelc__getenv(var), 0, 0, 0, 0};
     if (!l.list)
         return 1u << EXPORTER_CONSOLE;
     for_each_entry(l.list, exporter_entry, &l);
@@ -190,8 +198,7 @@ static unsigned exporters_from_env(void)
     if (l.recognised == 0)
         return 1u << EXPORTER_CONSOLE;
     if (l.none && l.wanted)
-        otelc__log(OTELC_LOG_WARN,
-                   "OTEL_TRACES_EXPORTER: \"none\" listed with other exporters is ignored");
+        otelc__log(OTELC_LOG_WARN, "%s: \"none\" listed with other exporters is ignored", var);
     return l.wanted;
 }
 
@@ -204,8 +211,7 @@ static int make_processor(otelc_span_processor **out, otelc_span_exporter *expor
     return otelc_batch_span_processor_new(out, exporter, &o);
 }
 
-/* The OTEL_TRACES_EXPORTER name of an exporter kind. */
-static const char *exporter_kind_name(int kind)
+const char *otelc__exporter_kind_name(int kind)
 {
     for (size_t i = 0; i < EXPORTER_CHOICE_COUNT; i++)
         if (k_exporters[i].kind == kind)
@@ -230,7 +236,7 @@ static int build_processors(unsigned wanted, otelc_span_processor **procs, size_
         if (rc != OTELC_OK && rc != OTELC_ENOMEM) {
             /* Bad configuration never stops the SDK: this exporter is left out, loudly. */
             otelc__log(OTELC_LOG_ERROR, "the %s span exporter cannot be created (%s); its spans "
-                                        "are not exported", exporter_kind_name(k),
+                                        "are not exported", otelc__exporter_kind_name(k),
                        otelc_strerror(rc));
             continue;
         }
@@ -261,7 +267,7 @@ static int build_provider(otelc_tracer_provider **out)
     int rc = otelc__sampler_from_env(&sampler);
     if (rc != OTELC_OK)
         return rc;
-    rc = build_processors(exporters_from_env(), procs, &proc_count);
+    rc = build_processors(otelc__exporters_from_env("OTEL_TRACES_EXPORTER"), procs, &proc_count);
     if (rc != OTELC_OK)
         goto out;
     opt.sampler = sampler;
@@ -297,13 +303,24 @@ OTELC_API int otelc_sdk_init_from_env(otelc_sdk **out)
     if (otelc__env_bool("OTEL_SDK_DISABLED", 0)) {
         sdk->disabled = 1;
     } else {
+        /* The span clock registers its fork hook on first use, under the fork registry's lock.
+         * Its first use is made here, before any worker thread exists: made by a batch worker
+         * that holds its own lock, it can deadlock with a fork() whose prepare hooks hold the
+         * registry's lock and wait for that worker's. */
+        otelc__tsc_refresh();
         rc = build_provider(&sdk->tp);
+        /* The same resource for both signals, read from the environment once. */
+        if (rc == OTELC_OK)
+            rc = otelc__meter_provider_from_env(&sdk->mp,
+                                                otelc_tracer_provider_resource(sdk->tp));
         if (rc != OTELC_OK) {
+            otelc_tracer_provider_free(sdk->tp);
             otelc_propagator_free(sdk->propagator);
             otelc__free(sdk);
             return rc;
         }
         otelc_set_global_tracer_provider(sdk->tp);
+        otelc_set_global_meter_provider(sdk->mp);
     }
     otelc_set_global_propagator(sdk->propagator);
     *out = sdk;
@@ -323,6 +340,18 @@ OTELC_API otelc_tracer *otelc_sdk_get_tracer(otelc_sdk *sdk, const char *name,
     return otelc_tracer_provider_get_tracer(sdk->tp, name, version, NULL, NULL, 0);
 }
 
+OTELC_API otelc_meter_provider *otelc_sdk_meter_provider(const otelc_sdk *sdk)
+{
+    return sdk ? sdk->mp : NULL;
+}
+
+OTELC_API otelc_meter *otelc_sdk_get_meter(otelc_sdk *sdk, const char *name, const char *version)
+{
+    if (!sdk || !sdk->mp)
+        return NULL;
+    return otelc_meter_provider_get_meter(sdk->mp, name, version, NULL, NULL, 0);
+}
+
 OTELC_API int otelc_sdk_is_disabled(const otelc_sdk *sdk) { return sdk ? sdk->disabled : 0; }
 
 OTELC_API void otelc_sdk_get_stats(const otelc_sdk *sdk, otelc_span_processor_stats *stats)
@@ -331,19 +360,37 @@ OTELC_API void otelc_sdk_get_stats(const otelc_sdk *sdk, otelc_span_processor_st
     otelc_tracer_provider_get_stats(sdk ? sdk->tp : NULL, stats);
 }
 
+/* What is left of the time between start_ns (monotonic) and start_ns + timeout_ms. */
+static uint32_t remaining_ms(uint64_t start_ns, uint32_t timeout_ms)
+{
+    uint64_t spent_ms = (otelc__mono_ns() - start_ns) / 1000000u;
+    return spent_ms >= timeout_ms ? 0 : timeout_ms - (uint32_t)spent_ms;
+}
+
+/* Spans first: exemplars point at them, and the spans usually carry more data. The metrics
+ * get what the spans left of the one deadline, and both are always asked. */
 OTELC_API int otelc_sdk_force_flush(otelc_sdk *sdk, uint32_t timeout_ms)
 {
     if (!sdk)
         return OTELC_EINVAL;
-    return sdk->tp ? otelc_tracer_provider_force_flush(sdk->tp, timeout_ms) : OTELC_OK;
+    if (!sdk->tp)
+        return OTELC_OK;
+    uint64_t start = otelc__mono_ns();
+    int rc = otelc_tracer_provider_force_flush(sdk->tp, timeout_ms);
+    int mrc = otelc_meter_provider_force_flush(sdk->mp, remaining_ms(start, timeout_ms));
+    return rc != OTELC_OK ? rc : mrc;
 }
 
 OTELC_API int otelc_sdk_shutdown(otelc_sdk *sdk, uint32_t timeout_ms)
 {
     if (!sdk)
         return OTELC_EINVAL;
-    if (sdk->tp)
-        return otelc_tracer_provider_shutdown(sdk->tp, timeout_ms);
+    if (sdk->tp) {
+        uint64_t start = otelc__mono_ns();
+        int rc = otelc_tracer_provider_shutdown(sdk->tp, timeout_ms);
+        int mrc = otelc_meter_provider_shutdown(sdk->mp, remaining_ms(start, timeout_ms));
+        return rc != OTELC_OK ? rc : mrc;
+    }
     if (sdk->shut_down)
         return OTELC_ESHUTDOWN;
     sdk->shut_down = 1;
@@ -361,6 +408,8 @@ OTELC_API void otelc_sdk_free(otelc_sdk *sdk)
                                                 memory_order_acq_rel, memory_order_acquire);
         otelc_tracer_provider_free(sdk->tp);
     }
+    /* It unsets the global meter provider when that is still this one. */
+    otelc_meter_provider_free(sdk->mp);
     otelc__unset_global_propagator(sdk->propagator);
     otelc_propagator_free(sdk->propagator);
     otelc__free(sdk);

@@ -96,8 +96,9 @@ void otelc__provider_start_workers(struct otelc_meter_provider *mp)
 
 /* ---- the provider ------------------------------------------------------------------------ */
 
-OTELC_API int otelc_meter_provider_new(otelc_meter_provider **out,
-                                       const otelc_meter_provider_options *opt)
+/* exact_resource: opt->resource is used as it is rather than merged over the default. */
+static int provider_new(otelc_meter_provider **out, const otelc_meter_provider_options *opt,
+                        int exact_resource)
 {
     otelc_meter_provider_options o;
     otelc_meter_provider_options_init(&o);
@@ -119,17 +120,22 @@ OTELC_API int otelc_meter_provider_new(otelc_meter_provider **out,
     if (!mp)
         return OTELC_ENOMEM;
     otelc__arena_init(&mp->arena, NULL, 0);
-    otelc_resource *def = NULL;
-    int rc = otelc_resource_default(&def);
-    if (rc != OTELC_OK)
-        goto fail;
-    if (o.resource) {
-        rc = otelc_resource_merge(&mp->resource, def, o.resource);
-        otelc_resource_free(def);
+    int rc = OTELC_OK;
+    if (exact_resource && o.resource) {
+        mp->resource = otelc__resource_ref(o.resource);
+    } else {
+        otelc_resource *def = NULL;
+        rc = otelc_resource_default(&def);
         if (rc != OTELC_OK)
             goto fail;
-    } else {
-        mp->resource = def;
+        if (o.resource) {
+            rc = otelc_resource_merge(&mp->resource, def, o.resource);
+            otelc_resource_free(def);
+            if (rc != OTELC_OK)
+                goto fail;
+        } else {
+            mp->resource = def;
+        }
     }
     rc = OTELC_ENOMEM;
     if (o.reader_count) {
@@ -189,6 +195,18 @@ fail:
     otelc_resource_free(mp->resource);
     otelc__free(mp);
     return rc;
+}
+
+OTELC_API int otelc_meter_provider_new(otelc_meter_provider **out,
+                                       const otelc_meter_provider_options *opt)
+{
+    return provider_new(out, opt, 0);
+}
+
+int otelc__meter_provider_new_exact_resource(otelc_meter_provider **out,
+                                             const otelc_meter_provider_options *opt)
+{
+    return provider_new(out, opt, 1);
 }
 
 static int scope_str_eq(const char *a, const char *b)

@@ -275,4 +275,10 @@ void otelc__reader_child(otelc_metric_reader *r);
 /* Starts periodic workers that a fork left without one. */
 void otelc__provider_start_workers(struct otelc_meter_provider *mp);
 
+/* As otelc_meter_provider_new(), with o->resource (when set) taken as it is, not merged over
+ * otelc_resource_default(): the SDK set-up passes the tracer provider's resource, which is
+ * already merged, so the environment is read (and a bad value warned about) once. */
+int otelc__meter_provider_new_exact_resource(otelc_meter_provider **out,
+                                             const otelc_meter_provider_options *o);
+
 #endif

@@ -9,12 +9,14 @@ const fs = require('fs')
 const os = require('os')
 const path = require('path')
 
-// Runs otelc-gen with OTLP settings (env holds OTEL_SERVICE_NAME and the rest); resolves
-// {code, stats, stderr, ms}.
-function runGen (gen, env, genArgs) {
+// Runs `otelc-gen traces` (or another subcommand) with OTLP settings (env holds
+// OTEL_SERVICE_NAME and the rest); resolves {code, stats, stderr, ms}: stats is the JSON line
+// the subcommand prints last.
+function runGen (gen, env, genArgs, subcommand = 'traces') {
   const started = Date.now()
+  const statsPrefix = subcommand === 'traces' ? '{"ended"' : '{"recorded"'
   return new Promise(resolve => {
-    const child = spawn(gen, ['traces', ...genArgs], {
+    const child = spawn(gen, [subcommand, ...genArgs], {
       env: {
         ...process.env,
         OTEL_TRACES_EXPORTER: 'otlp',
@@ -28,7 +30,7 @@ function runGen (gen, env, genArgs) {
     child.stderr.on('data', d => { stderr += d })
     child.stdout.on('data', () => {})
     child.on('close', code => {
-      const line = stderr.split('\n').find(l => l.startsWith('{"ended"'))
+      const line = stderr.split('\n').find(l => l.startsWith(statsPrefix))
       // Failed exports are counted, not fatal: otelc-gen exits 0 whenever it shut down cleanly.
       assert.strictEqual(code, 0, 'otelc-gen exited ' + code + ':\n' + stderr)
       resolve({ code, stats: line ? JSON.parse(line) : null, stderr, ms: Date.now() - started })

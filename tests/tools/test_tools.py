@@ -228,6 +228,77 @@ def case_gen_args(a):
     check(rc == 0 and len(parse_spans(out)) == 4, f'--flag=value form: exit {rc}')
 
 
+def case_gen_metrics_args(a):
+    """otelc-gen metrics: bad arguments give usage on stderr and exit 2, before anything is
+    recorded; --help gives usage on stdout."""
+    env = clean_env(OTEL_TRACES_EXPORTER='console', OTEL_METRICS_EXPORTER='console')
+    bad = [['metrics'], ['metrics', '--count'], ['metrics', '--count', '0'],
+           ['metrics', '--count', 'x'], ['metrics', '--count', '5', '--series', '0'],
+           ['metrics', '--count', '5', '--series', '100001'],
+           ['metrics', '--count', '5', '--threads', '0'],
+           ['metrics', '--count', '5', '--threads', '1025'],
+           ['metrics', '--count', '5', '--depth', '2'], ['metrics', '--count', '5', 'extra']]
+    for argv in bad:
+        rc, out, err = run([a.gen] + argv, env)
+        check(rc == 2, f'otelc-gen {argv}: exit {rc}, want 2')
+        check('usage: otelc-gen metrics' in err, f'otelc-gen {argv}: no usage on stderr')
+        check(out == '', f'otelc-gen {argv}: wrote to stdout')
+    rc, out, err = run([a.gen, 'metrics', '--help'], env)
+    check(rc == 0 and 'usage: otelc-gen metrics' in out and '--series' in out,
+          f'metrics --help: exit {rc}, stdout {out[:100]}')
+    rc, out, err = run([a.gen, '--help'], env)
+    check(rc == 0 and 'metrics' in out, 'otelc-gen --help does not list metrics')
+
+
+def parse_metrics(stdout):
+    """The metrics of the console output's collections: {name: [metric of each collection]}."""
+    out = defaultdict(list)
+    for line in stdout.splitlines():
+        req = json.loads(line)
+        for rm in req.get('resourceMetrics', []):
+            for sm in rm.get('scopeMetrics', []):
+                for m in sm.get('metrics', []):
+                    out[m['name']].append(m)
+    return out
+
+
+def case_gen_metrics(a):
+    """otelc-gen metrics --count 600 --threads 2 --series 3 over the console exporters: the
+    last (cumulative) collection holds what it says it recorded, and the histogram's exemplars
+    point at spans it exported."""
+    env = clean_env(OTEL_TRACES_EXPORTER='console', OTEL_METRICS_EXPORTER='console',
+                    OTEL_BSP_MAX_QUEUE_SIZE='4096')
+    rc, out, err = run([a.gen, 'metrics', '--count=600', '--threads=2', '--series=3'], env)
+    check(rc == 0, f'exit {rc}: {err[-500:]}')
+    st = stats_line(err)
+    check(st['recorded'] == {'counter': 600, 'up_down_counter': 600, 'histogram': 600,
+                             'gauge': 600, 'observable_gauge': st['recorded']['observable_gauge']},
+          f'recorded {st["recorded"]}')
+    check(st['recorded']['observable_gauge'] >= 3, f'observations {st["recorded"]}')
+    check(st['spans'] == {'started': 600, 'ended': 600, 'exported': 600, 'dropped': 0,
+                          'failed': 0}, f'spans {st["spans"]}')
+    spans = {(s['traceId'], s['spanId']) for s in parse_spans(out)}
+    check(len(spans) == 600, f'{len(spans)} spans exported, want 600')
+    metrics = parse_metrics(out)
+    check(sorted(metrics) == ['gen.inflight', 'gen.latency', 'gen.queue.depth', 'gen.requests',
+                              'gen.temperature'], f'metrics {sorted(metrics)}')
+    last = {name: ms[-1] for name, ms in metrics.items()}
+    points = last['gen.requests']['sum']['dataPoints']
+    check(len(points) == 3, f'{len(points)} counter series, want 3')
+    total = sum(int(p['asInt']) for p in points)
+    check(total == st['sums']['counter'], f'counter sum {total}, want {st["sums"]["counter"]}')
+    total = sum(int(p['asInt']) for p in last['gen.inflight']['sum']['dataPoints'])
+    check(total == st['sums']['up_down_counter'], f'up-down sum {total}')
+    hist = last['gen.latency']['histogram']['dataPoints']
+    check(sum(int(p['count']) for p in hist) == 600, 'histogram count')
+    exemplars = [x for p in hist for x in p.get('exemplars', [])]
+    check(len(exemplars) > 0, 'no exemplars')
+    for x in exemplars:
+        check((x.get('traceId'), x.get('spanId')) in spans, f'exemplar {x} of no exported span')
+    check(len(last['gen.queue.depth']['gauge']['dataPoints']) == 3, 'observable gauge series')
+    check(len(last['gen.temperature']['gauge']['dataPoints']) == 3, 'gauge series')
+
+
 def demo_spans_ok(spans):
     servers = [s for s in spans if s.get('kind') == 2]
     by_id = {s['spanId']: s for s in spans}

@@ -2,8 +2,8 @@
 /* Tests of the one-call SDK set-up from OTEL_* variables: disabled SDK, exporter list,
  * sampler choice, limits, stats, the global provider and allocation failures. */
 #include "testutil.h"
+#include "stdout_capture.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,59 +41,13 @@ static int teardown(void **state)
     return 0;
 }
 
-/* ---- stdout capture: the console exporter writes there ---- */
-
-struct capture {
-    int saved_fd;
-    char path[64];
-};
-
-static void stdout_to_file(struct capture *c)
-{
-    snprintf(c->path, sizeof c->path, "/tmp/otelc_test_sdk_env_XXXXXX");
-    int fd = mkstemp(c->path);
-    assert_true(fd >= 0);
-    fflush(stdout);
-    c->saved_fd = dup(STDOUT_FILENO);
-    assert_true(c->saved_fd >= 0);
-    assert_true(dup2(fd, STDOUT_FILENO) >= 0);
-    close(fd);
-}
-
-/* Restores stdout and returns what was written meanwhile (free() it). */
-static char *stdout_restore(struct capture *c)
-{
-    fflush(stdout);
-    dup2(c->saved_fd, STDOUT_FILENO);
-    close(c->saved_fd);
-    FILE *f = fopen(c->path, "rb");
-    assert_non_null(f);
-    static char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    unlink(c->path);
-    char *out = malloc(n + 1);
-    assert_non_null(out);
-    memcpy(out, buf, n + 1);
-    return out;
-}
-
-static int count_occurrences(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-        n++;
-    return n;
-}
-
 /* Builds the SDK from the environment with stdout going to a file, ends one span named name,
  * reads the stats, shuts down and frees. Returns what went to stdout. */
 static char *run_one_span(const char *name, otelc_span_processor_stats *st)
 {
-    struct capture c;
+    struct tu_capture c;
     otelc_sdk *sdk = NULL;
-    stdout_to_file(&c);
+    tu_stdout_to_file(&c);
     int rc = otelc_sdk_init_from_env(&sdk);
     otelc_span_end(otelc_span_start(otelc_sdk_get_tracer(sdk, "test", "1.0"), name, NULL));
     memset(st, 0, sizeof *st);
@@ -103,7 +57,7 @@ static char *run_one_span(const char *name, otelc_span_processor_stats *st)
     otelc_sdk_get_stats(sdk, st);
     int shut = otelc_sdk_shutdown(sdk, 1000);
     otelc_sdk_free(sdk);
-    char *out = stdout_restore(&c);
+    char *out = tu_stdout_restore(&c);
     assert_int_equal(rc, OTELC_OK);
     assert_int_equal(shut, OTELC_OK);
     return out;
@@ -185,7 +139,7 @@ static void test_sdk_env_exporter_list(void **state)
         tu_log_clear();
         otelc_span_processor_stats st;
         char *out = run_one_span("exporter-list-span", &st);
-        int seen = count_occurrences(out, "exporter-list-span");
+        int seen = tu_count_occurrences(out, "exporter-list-span");
         free(out);
         if (seen != cases[i].exported || tu_log_count() != cases[i].warnings)
             print_message("OTEL_TRACES_EXPORTER=%s: seen %d, log:\n%s\n",
@@ -211,7 +165,7 @@ static void test_sdk_env_otlp_exporter(void **state)
     setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "300", 1);
     otelc_span_processor_stats st;
     char *out = run_one_span("otlp-span", &st);
-    assert_int_equal(count_occurrences(out, "otlp-span"), 0);
+    assert_int_equal(tu_count_occurrences(out, "otlp-span"), 0);
     free(out);
     assert_int_equal(st.ended, 1);
     assert_int_equal(st.exported, 0);
@@ -230,7 +184,7 @@ static void test_sdk_env_otlp_grpc_exporter(void **state)
     setenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", " GRPC ", 1);
     otelc_span_processor_stats st;
     char *out = run_one_span("otlp-grpc-span", &st);
-    assert_int_equal(count_occurrences(out, "otlp-grpc-span"), 0);
+    assert_int_equal(tu_count_occurrences(out, "otlp-grpc-span"), 0);
     free(out);
     assert_int_equal(st.ended, 1);
     assert_int_equal(st.exported, 0);
@@ -309,9 +263,9 @@ static void test_sdk_env_stats_after_ending_spans(void **state)
     assert_int_equal(st.ended + st.exported + st.queued + st.dropped + st.failed, 0);
 
     setenv("OTEL_TRACES_EXPORTER", "console", 1);
-    struct capture c;
+    struct tu_capture c;
     otelc_sdk *sdk = NULL;
-    stdout_to_file(&c);
+    tu_stdout_to_file(&c);
     int rc = otelc_sdk_init_from_env(&sdk);
     otelc_tracer *t = otelc_sdk_get_tracer(sdk, "test", NULL);
     otelc_span_end(otelc_span_start(t, "stats-span-1", NULL));
@@ -321,13 +275,13 @@ static void test_sdk_env_stats_after_ending_spans(void **state)
     st.size = sizeof st;
     otelc_sdk_get_stats(sdk, &st);
     otelc_sdk_free(sdk);
-    out = stdout_restore(&c);
+    out = tu_stdout_restore(&c);
     assert_int_equal(rc, OTELC_OK);
     assert_int_equal(st.ended, 2);
     assert_int_equal(st.exported, 2);
     assert_int_equal(st.failed + st.dropped + st.queued, 0);
-    assert_int_equal(count_occurrences(out, "\"stats-span-1\""), 1);
-    assert_int_equal(count_occurrences(out, "\"stats-span-2\""), 1);
+    assert_int_equal(tu_count_occurrences(out, "\"stats-span-1\""), 1);
+    assert_int_equal(tu_count_occurrences(out, "\"stats-span-2\""), 1);
     free(out);
 }
 
