@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ struct traces_opts {
     uint64_t error_every; /* every K-th trace's root fails; 0: none */
     uint64_t rate;        /* traces per second over all threads; 0: as fast as possible */
     uint64_t processes;   /* children forked after SDK set-up; each takes a share */
+    uint64_t duration;    /* seconds after which the threads stop; 0: when the count is made */
 };
 
 static const struct traces_opts traces_defaults = {.threads = 1, .depth = 1};
@@ -47,6 +49,8 @@ struct traces_worker {
     uint64_t end;
     uint64_t t0; /* monotonic ns when generation started, for pacing */
     int failed;  /* set when the worker could not run (out of memory) */
+    uint64_t made;    /* traces made */
+    uint64_t busy_ns; /* time spent making them (pacing sleeps excluded) */
     pthread_t thread;
 };
 
@@ -72,6 +76,8 @@ static size_t traces_flags(struct traces_opts *o, struct cli_flag *f)
                      "traces per second over all threads (0: no limit)");
     f[n++] = cli_num("--processes", "P", &o->processes, 0, GEN_MAX_PROCESSES,
                      "children forked after SDK set-up; parent and children split the count");
+    f[n++] = cli_num("--duration", "S", &o->duration, 0, 86400,
+                     "stop after S seconds (then --count is an upper bound, default none)");
     return n;
 }
 
@@ -81,9 +87,11 @@ static void traces_usage(FILE *f)
     struct cli_flag flags[16];
     size_t n = traces_flags(&d, flags);
     fprintf(f,
-            "usage: otelc-gen traces --count N [flags]\n"
-            "Makes N traces through the SDK that OTEL_* variables configure, shuts down\n"
-            "with a %u s deadline and prints the span counters as one JSON line to stderr.\n",
+            "usage: otelc-gen traces --count N | --duration S [flags]\n"
+            "Makes N traces (or as many as S seconds allow) through the SDK that OTEL_*\n"
+            "variables configure, shuts down with a %u s deadline and prints the span\n"
+            "counters as one JSON line to stderr, then the process's peak RSS, spans still\n"
+            "queued and time per span made as another.\n",
             GEN_SHUTDOWN_MS / 1000);
     cli_print_flags(f, flags, n);
 }
@@ -181,10 +189,16 @@ static void *traces_worker_main(void *arg)
     memset(&prev_root, 0, sizeof prev_root);
     /* Each thread paces its own share: trace j of this thread is due at t0 + j * T / R. */
     double ns_per_trace = o->rate ? 1e9 * (double)o->threads / (double)o->rate : 0.0;
+    uint64_t stop = o->duration ? w->t0 + o->duration * 1000000000u : UINT64_MAX;
     for (uint64_t g = w->first; g < w->end; g++) {
         if (o->rate != 0)
             sleep_until(w->t0 + (uint64_t)((double)(g - w->first) * ns_per_trace));
+        uint64_t t = otelc_monotonic_ns();
+        if (t >= stop)
+            break;
         make_trace(w, g, chain, links, &prev_root);
+        w->busy_ns += otelc_monotonic_ns() - t;
+        w->made++;
     }
 out:
     free(link_attrs);
@@ -196,7 +210,7 @@ out:
 /* Runs the workers over the trace indexes [lo, hi) and waits for them; returns 0, or -1 when
  * a thread could not run. */
 static int run_workers(const struct traces_opts *o, otelc_tracer *tracer, uint64_t lo,
-                       uint64_t hi)
+                       uint64_t hi, struct traces_worker *sum)
 {
     struct traces_worker *w = calloc((size_t)o->threads, sizeof *w);
     if (w == NULL) {
@@ -224,6 +238,8 @@ static int run_workers(const struct traces_opts *o, otelc_tracer *tracer, uint64
     }
     for (uint64_t t = 0; t < started; t++) {
         pthread_join(w[t].thread, NULL);
+        sum->made += w[t].made;
+        sum->busy_ns += w[t].busy_ns;
         if (w[t].failed) {
             fprintf(stderr, "otelc-gen: thread %" PRIu64 " ran out of memory\n", t);
             rc = -1;
@@ -233,9 +249,11 @@ static int run_workers(const struct traces_opts *o, otelc_tracer *tracer, uint64
     return rc;
 }
 
-/* Shuts the SDK down, prints the counters as one JSON line on stderr and frees it.
+/* Shuts the SDK down, prints the counters as one JSON line on stderr, then the process's
+ * figures (peak RSS, spans still queued, time per span made) as another, and frees it.
  * Returns 0, or -1 when the shutdown did not finish cleanly. */
-static int finish_sdk(otelc_sdk *sdk, int with_pid)
+static int finish_sdk(otelc_sdk *sdk, int with_pid, const struct traces_worker *sum,
+                      uint64_t depth)
 {
     int rc = otelc_sdk_shutdown(sdk, GEN_SHUTDOWN_MS);
     otelc_span_processor_stats st;
@@ -249,6 +267,15 @@ static int finish_sdk(otelc_sdk *sdk, int with_pid)
             "{%s\"ended\":%" PRIu64 ",\"exported\":%" PRIu64 ",\"dropped\":%" PRIu64
             ",\"failed\":%" PRIu64 "}\n",
             pid, st.ended, st.exported, st.dropped, st.failed);
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    getrusage(RUSAGE_SELF, &ru);
+    uint64_t spans = sum->made * depth;
+    fprintf(stderr,
+            "{\"process\":{%s\"maxrss_kb\":%ld,\"queued\":%" PRIu64 ",\"spans_made\":%" PRIu64
+            ",\"ns_per_span\":%.1f}}\n",
+            pid, ru.ru_maxrss, st.queued, spans,
+            spans ? (double)sum->busy_ns / (double)spans : 0.0);
     int disabled = otelc_sdk_is_disabled(sdk);
     otelc_sdk_free(sdk);
     if (rc != OTELC_OK && !disabled) {
@@ -273,6 +300,8 @@ static int cmd_traces(int argc, char **argv)
     case CLI_OK:
         break;
     }
+    if (o.count == 0 && o.duration != 0)
+        o.count = UINT64_MAX / 2;
     if (o.count == 0) {
         fprintf(stderr, "--count is required\n");
         traces_usage(stderr);
@@ -310,8 +339,10 @@ static int cmd_traces(int argc, char **argv)
     }
     uint64_t base = o.count / nproc, extra = o.count % nproc;
     uint64_t lo = k * base + (k < extra ? k : extra), hi = lo + base + (k < extra ? 1 : 0);
-    int rc = lo < hi ? run_workers(&o, tracer, lo, hi) : 0;
-    if (finish_sdk(sdk, o.processes > 0) != 0)
+    struct traces_worker sum;
+    memset(&sum, 0, sizeof sum);
+    int rc = lo < hi ? run_workers(&o, tracer, lo, hi, &sum) : 0;
+    if (finish_sdk(sdk, o.processes > 0, &sum, o.depth) != 0)
         rc = -1;
     if (k != 0)
         _exit(rc == 0 ? 0 : 1); /* a child: no atexit handlers of the parent's */
