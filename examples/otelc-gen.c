@@ -249,13 +249,36 @@ static int run_workers(const struct traces_opts *o, otelc_tracer *tracer, uint64
     return rc;
 }
 
+/* The process's peak RSS in KiB: VmHWM, which starts afresh at exec (ru_maxrss does not: it
+ * keeps the peak of the program that spawned this one), or ru_maxrss where there is no /proc. */
+static long peak_rss_kb(void)
+{
+    char line[128];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "re");
+    while (f && kb < 0 && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    if (kb < 0) {
+        struct rusage ru;
+        memset(&ru, 0, sizeof ru);
+        getrusage(RUSAGE_SELF, &ru);
+        kb = ru.ru_maxrss;
+    }
+    return kb;
+}
+
 /* Shuts the SDK down, prints the counters as one JSON line on stderr, then the process's
- * figures (peak RSS, spans still queued, time per span made) as another, and frees it.
+ * figures (peak RSS, spans still queued, time per span made, shutdown time) as another, and frees it.
  * Returns 0, or -1 when the shutdown did not finish cleanly. */
 static int finish_sdk(otelc_sdk *sdk, int with_pid, const struct traces_worker *sum,
                       uint64_t depth)
 {
+    uint64_t t0 = otelc_monotonic_ns();
     int rc = otelc_sdk_shutdown(sdk, GEN_SHUTDOWN_MS);
+    uint64_t shutdown_ms = (otelc_monotonic_ns() - t0) / 1000000u;
     otelc_span_processor_stats st;
     memset(&st, 0, sizeof st);
     st.size = sizeof st;
@@ -267,15 +290,12 @@ static int finish_sdk(otelc_sdk *sdk, int with_pid, const struct traces_worker *
             "{%s\"ended\":%" PRIu64 ",\"exported\":%" PRIu64 ",\"dropped\":%" PRIu64
             ",\"failed\":%" PRIu64 "}\n",
             pid, st.ended, st.exported, st.dropped, st.failed);
-    struct rusage ru;
-    memset(&ru, 0, sizeof ru);
-    getrusage(RUSAGE_SELF, &ru);
     uint64_t spans = sum->made * depth;
     fprintf(stderr,
             "{\"process\":{%s\"maxrss_kb\":%ld,\"queued\":%" PRIu64 ",\"spans_made\":%" PRIu64
-            ",\"ns_per_span\":%.1f}}\n",
-            pid, ru.ru_maxrss, st.queued, spans,
-            spans ? (double)sum->busy_ns / (double)spans : 0.0);
+            ",\"ns_per_span\":%.1f,\"shutdown_ms\":%" PRIu64 "}}\n",
+            pid, peak_rss_kb(), st.queued, spans,
+            spans ? (double)sum->busy_ns / (double)spans : 0.0, shutdown_ms);
     int disabled = otelc_sdk_is_disabled(sdk);
     otelc_sdk_free(sdk);
     if (rc != OTELC_OK && !disabled) {
