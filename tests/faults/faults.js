@@ -140,7 +140,9 @@ async function simple (transport, arm, extra = {}) {
 
 // --- the faults ----------------------------------------------------------------------------
 
-// The collector is not there when the application starts; it comes up 1.5 s later.
+// The collector is not there when the application starts; it comes up 1.5 s later. The last
+// attempt of an export may reach the fresh collector too late for its answer to beat the
+// deadline: it arrives but counts as failed, so what arrived may exceed what was counted.
 async function absent (transport) {
   const baseKb = await baseRssKb(transport)
   const port = await freePort()
@@ -150,7 +152,7 @@ async function absent (transport) {
   rx = await start(transport)({ port })
   const r = await run
   await rx.close()
-  check('absent at start', transport, r, baseKb, { received: okIds(rx), lost: true })
+  check('absent at start', transport, r, baseKb, { received: okIds(rx), exact: false, lost: true })
 }
 
 // Spawns the receiver as a process of its own (to be killed); resolves {child, lines, port}.
