@@ -37,6 +37,7 @@ struct traces_opts {
     uint64_t rate;        /* traces per second over all threads; 0: as fast as possible */
     uint64_t processes;   /* children forked after SDK set-up; each takes a share */
     uint64_t duration;    /* seconds after which the threads stop; 0: when the count is made */
+    uint64_t process_stats; /* 1: also print peak RSS, queued spans, ns per span, shutdown ms */
 };
 
 static const struct traces_opts traces_defaults = {.threads = 1, .depth = 1};
@@ -78,6 +79,9 @@ static size_t traces_flags(struct traces_opts *o, struct cli_flag *f)
                      "children forked after SDK set-up; parent and children split the count");
     f[n++] = cli_num("--duration", "S", &o->duration, 0, 86400,
                      "stop after S seconds (then --count is an upper bound, default none)");
+    f[n++] = cli_switch("--process-stats", &o->process_stats,
+                        "after the counters, print peak RSS, spans still queued, ns per span "
+                        "made and shutdown ms as a second JSON line");
     return n;
 }
 
@@ -90,8 +94,7 @@ static void traces_usage(FILE *f)
             "usage: otelc-gen traces --count N | --duration S [flags]\n"
             "Makes N traces (or as many as S seconds allow) through the SDK that OTEL_*\n"
             "variables configure, shuts down with a %u s deadline and prints the span\n"
-            "counters as one JSON line to stderr, then the process's peak RSS, spans still\n"
-            "queued and time per span made as another.\n",
+            "counters as one JSON line to stderr (--process-stats: and a second line).\n",
             GEN_SHUTDOWN_MS / 1000);
     cli_print_flags(f, flags, n);
 }
@@ -271,10 +274,11 @@ static long peak_rss_kb(void)
 }
 
 /* Shuts the SDK down, prints the counters as one JSON line on stderr, then the process's
- * figures (peak RSS, spans still queued, time per span made, shutdown time) as another, and frees it.
+ * figures (peak RSS, spans still queued, time per span made, shutdown time) as another when
+ * asked, and frees it.
  * Returns 0, or -1 when the shutdown did not finish cleanly. */
 static int finish_sdk(otelc_sdk *sdk, int with_pid, const struct traces_worker *sum,
-                      uint64_t depth)
+                      uint64_t depth, int process_stats)
 {
     uint64_t t0 = otelc_monotonic_ns();
     int rc = otelc_sdk_shutdown(sdk, GEN_SHUTDOWN_MS);
@@ -291,11 +295,14 @@ static int finish_sdk(otelc_sdk *sdk, int with_pid, const struct traces_worker *
             ",\"failed\":%" PRIu64 "}\n",
             pid, st.ended, st.exported, st.dropped, st.failed);
     uint64_t spans = sum->made * depth;
-    fprintf(stderr,
-            "{\"process\":{%s\"maxrss_kb\":%ld,\"queued\":%" PRIu64 ",\"spans_made\":%" PRIu64
-            ",\"ns_per_span\":%.1f,\"shutdown_ms\":%" PRIu64 "}}\n",
-            pid, peak_rss_kb(), st.queued, spans,
-            spans ? (double)sum->busy_ns / (double)spans : 0.0, shutdown_ms);
+    if (process_stats) {
+        fprintf(stderr,
+                "{\"process\":{%s\"maxrss_kb\":%ld,\"queued\":%" PRIu64
+                ",\"spans_made\":%" PRIu64 ",\"ns_per_span\":%.1f,\"shutdown_ms\":%" PRIu64
+                "}}\n",
+                pid, peak_rss_kb(), st.queued, spans,
+                spans ? (double)sum->busy_ns / (double)spans : 0.0, shutdown_ms);
+    }
     int disabled = otelc_sdk_is_disabled(sdk);
     otelc_sdk_free(sdk);
     if (rc != OTELC_OK && !disabled) {
@@ -362,7 +369,7 @@ static int cmd_traces(int argc, char **argv)
     struct traces_worker sum;
     memset(&sum, 0, sizeof sum);
     int rc = lo < hi ? run_workers(&o, tracer, lo, hi, &sum) : 0;
-    if (finish_sdk(sdk, o.processes > 0, &sum, o.depth) != 0)
+    if (finish_sdk(sdk, o.processes > 0, &sum, o.depth, o.process_stats != 0) != 0)
         rc = -1;
     if (k != 0)
         _exit(rc == 0 ? 0 : 1); /* a child: no atexit handlers of the parent's */

@@ -62,7 +62,7 @@ const genEnv = (transport, port, extra) => ({
 function runGen (env, args, onStart) {
   const started = Date.now()
   return new Promise(resolve => {
-    const child = spawn(gen, ['traces', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(gen, ['traces', '--process-stats', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', d => { stderr += d })
     if (onStart) onStart(child)
