@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +37,8 @@ struct traces_opts {
     uint64_t error_every; /* every K-th trace's root fails; 0: none */
     uint64_t rate;        /* traces per second over all threads; 0: as fast as possible */
     uint64_t processes;   /* children forked after SDK set-up; each takes a share */
+    uint64_t duration;    /* seconds after which the threads stop; 0: when the count is made */
+    uint64_t process_stats; /* 1: also print peak RSS, queued spans, ns per span, shutdown ms */
 };
 
 static const struct traces_opts traces_defaults = {.threads = 1, .depth = 1};
@@ -48,6 +51,8 @@ struct traces_worker {
     uint64_t end;
     uint64_t t0; /* monotonic ns when generation started, for pacing */
     int failed;  /* set when the worker could not run (out of memory) */
+    uint64_t made;    /* traces made */
+    uint64_t busy_ns; /* time spent making them (pacing sleeps excluded) */
     pthread_t thread;
 };
 
@@ -73,6 +78,11 @@ static size_t traces_flags(struct traces_opts *o, struct cli_flag *f)
                      "traces per second over all threads (0: no limit)");
     f[n++] = cli_num("--processes", "P", &o->processes, 0, GEN_MAX_PROCESSES,
                      "children forked after SDK set-up; parent and children split the count");
+    f[n++] = cli_num("--duration", "S", &o->duration, 0, 86400,
+                     "stop after S seconds (then --count is an upper bound, default none)");
+    f[n++] = cli_switch("--process-stats", &o->process_stats,
+                        "after the counters, print peak RSS, spans still queued, ns per span "
+                        "made and shutdown ms as a second JSON line");
     return n;
 }
 
@@ -82,9 +92,10 @@ static void traces_usage(FILE *f)
     struct cli_flag flags[16];
     size_t n = traces_flags(&d, flags);
     fprintf(f,
-            "usage: otelc-gen traces --count N [flags]\n"
-            "Makes N traces through the SDK that OTEL_* variables configure, shuts down\n"
-            "with a %u s deadline and prints the span counters as one JSON line to stderr.\n",
+            "usage: otelc-gen traces --count N | --duration S [flags]\n"
+            "Makes N traces (or as many as S seconds allow) through the SDK that OTEL_*\n"
+            "variables configure, shuts down with a %u s deadline and prints the span\n"
+            "counters as one JSON line to stderr (--process-stats: and a second line).\n",
             GEN_SHUTDOWN_MS / 1000);
     cli_print_flags(f, flags, n);
 }
@@ -182,10 +193,16 @@ static void *traces_worker_main(void *arg)
     memset(&prev_root, 0, sizeof prev_root);
     /* Each thread paces its own share: trace j of this thread is due at t0 + j * T / R. */
     double ns_per_trace = o->rate ? 1e9 * (double)o->threads / (double)o->rate : 0.0;
+    uint64_t stop = o->duration ? w->t0 + o->duration * 1000000000u : UINT64_MAX;
     for (uint64_t g = w->first; g < w->end; g++) {
         if (o->rate != 0)
             sleep_until(w->t0 + (uint64_t)((double)(g - w->first) * ns_per_trace));
+        uint64_t t = otelc_monotonic_ns();
+        if (t >= stop)
+            break;
         make_trace(w, g, chain, links, &prev_root);
+        w->busy_ns += otelc_monotonic_ns() - t;
+        w->made++;
     }
 out:
     free(link_attrs);
@@ -197,7 +214,7 @@ out:
 /* Runs the workers over the trace indexes [lo, hi) and waits for them; returns 0, or -1 when
  * a thread could not run. */
 static int run_workers(const struct traces_opts *o, otelc_tracer *tracer, uint64_t lo,
-                       uint64_t hi)
+                       uint64_t hi, struct traces_worker *sum)
 {
     struct traces_worker *w = calloc((size_t)o->threads, sizeof *w);
     if (w == NULL) {
@@ -225,6 +242,8 @@ static int run_workers(const struct traces_opts *o, otelc_tracer *tracer, uint64
     }
     for (uint64_t t = 0; t < started; t++) {
         pthread_join(w[t].thread, NULL);
+        sum->made += w[t].made;
+        sum->busy_ns += w[t].busy_ns;
         if (w[t].failed) {
             fprintf(stderr, "otelc-gen: thread %" PRIu64 " ran out of memory\n", t);
             rc = -1;
@@ -234,11 +253,37 @@ static int run_workers(const struct traces_opts *o, otelc_tracer *tracer, uint64
     return rc;
 }
 
-/* Shuts the SDK down, prints the counters as one JSON line on stderr and frees it.
- * Returns 0, or -1 when the shutdown did not finish cleanly. */
-static int finish_sdk(otelc_sdk *sdk, int with_pid)
+/* The process's peak RSS in KiB: VmHWM, which starts afresh at exec (ru_maxrss does not: it
+ * keeps the peak of the program that spawned this one), or ru_maxrss where there is no /proc. */
+static long peak_rss_kb(void)
 {
+    char line[128];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "re");
+    while (f && kb < 0 && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    if (kb < 0) {
+        struct rusage ru;
+        memset(&ru, 0, sizeof ru);
+        getrusage(RUSAGE_SELF, &ru);
+        kb = ru.ru_maxrss;
+    }
+    return kb;
+}
+
+/* Shuts the SDK down, prints the counters as one JSON line on stderr, then the process's
+ * figures (peak RSS, spans still queued, time per span made, shutdown time) as another when
+ * asked, and frees it.
+ * Returns 0, or -1 when the shutdown did not finish cleanly. */
+static int finish_sdk(otelc_sdk *sdk, int with_pid, const struct traces_worker *sum,
+                      uint64_t depth, int process_stats)
+{
+    uint64_t t0 = otelc_monotonic_ns();
     int rc = otelc_sdk_shutdown(sdk, GEN_SHUTDOWN_MS);
+    uint64_t shutdown_ms = (otelc_monotonic_ns() - t0) / 1000000u;
     otelc_span_processor_stats st;
     memset(&st, 0, sizeof st);
     st.size = sizeof st;
@@ -250,6 +295,15 @@ static int finish_sdk(otelc_sdk *sdk, int with_pid)
             "{%s\"ended\":%" PRIu64 ",\"exported\":%" PRIu64 ",\"dropped\":%" PRIu64
             ",\"failed\":%" PRIu64 "}\n",
             pid, st.ended, st.exported, st.dropped, st.failed);
+    uint64_t spans = sum->made * depth;
+    if (process_stats) {
+        fprintf(stderr,
+                "{\"process\":{%s\"maxrss_kb\":%ld,\"queued\":%" PRIu64
+                ",\"spans_made\":%" PRIu64 ",\"ns_per_span\":%.1f,\"shutdown_ms\":%" PRIu64
+                "}}\n",
+                pid, peak_rss_kb(), st.queued, spans,
+                spans ? (double)sum->busy_ns / (double)spans : 0.0, shutdown_ms);
+    }
     int disabled = otelc_sdk_is_disabled(sdk);
     otelc_sdk_free(sdk);
     if (rc != OTELC_OK && !disabled) {
@@ -264,9 +318,23 @@ static int cmd_traces(int argc, char **argv)
     struct traces_opts o = traces_defaults;
     struct cli_flag flags[16];
     size_t n = traces_flags(&o, flags);
-    int parsed = cli_parse_command(argc, argv, flags, n, traces_usage, &o.count, "--count");
-    if (parsed >= 0)
-        return parsed;
+    switch (cli_parse_flags(argc - 1, argv + 1, flags, n)) {
+    case CLI_HELP:
+        traces_usage(stdout);
+        return 0;
+    case CLI_ERROR:
+        traces_usage(stderr);
+        return 2;
+    case CLI_OK:
+        break;
+    }
+    if (o.count == 0 && o.duration != 0)
+        o.count = UINT64_MAX / 2;
+    if (o.count == 0) {
+        fprintf(stderr, "--count is required\n");
+        traces_usage(stderr);
+        return 2;
+    }
     if (o.threads > o.count)
         o.threads = o.count;
     for (unsigned i = 0; i < GEN_MAX_ATTRS; i++)
@@ -299,8 +367,10 @@ static int cmd_traces(int argc, char **argv)
     }
     uint64_t base = o.count / nproc, extra = o.count % nproc;
     uint64_t lo = k * base + (k < extra ? k : extra), hi = lo + base + (k < extra ? 1 : 0);
-    int rc = lo < hi ? run_workers(&o, tracer, lo, hi) : 0;
-    if (finish_sdk(sdk, o.processes > 0) != 0)
+    struct traces_worker sum;
+    memset(&sum, 0, sizeof sum);
+    int rc = lo < hi ? run_workers(&o, tracer, lo, hi, &sum) : 0;
+    if (finish_sdk(sdk, o.processes > 0, &sum, o.depth, o.process_stats != 0) != 0)
         rc = -1;
     if (k != 0)
         _exit(rc == 0 ? 0 : 1); /* a child: no atexit handlers of the parent's */

@@ -8,13 +8,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "exporters/otlp/gzip.h"
 #include "exporters/otlp/retry.h"
-#include "google/rpc/status.pb-c.h"
+#include "exporters/otlp_http/http_response.h"
 #include "otelc/version.h"
 #include "sdk/common/alloc.h"
 #include "sdk/common/clock.h"
@@ -28,8 +27,6 @@
 #define RESPONSE_CAP (64 * 1024)
 /* Buffers that grew past this for one huge batch are given back after the export. */
 #define KEEP_BUF_CAP (4 * 1024 * 1024)
-/* Messages from the receiver are logged up to this many bytes. */
-#define MESSAGE_MAX 200
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc = CURLE_FAILED_INIT;
@@ -37,19 +34,6 @@ static CURLcode curl_init_rc = CURLE_FAILED_INIT;
 static void curl_init(void)
 {
     curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-/* Copies at most MESSAGE_MAX bytes of a receiver's text, making control bytes harmless. */
-static void sanitize(char *dst, size_t cap, const char *src, size_t len)
-{
-    size_t n = len < cap - 1 ? len : cap - 1;
-    if (n > MESSAGE_MAX)
-        n = MESSAGE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    dst[n] = '\0';
 }
 
 /* --- request headers --------------------------------------------------------------------- */
@@ -114,17 +98,9 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 {
     struct otelc__http_transport *t = ud;
     size_t n = size * nmemb;
-    static const char name[] = "retry-after:";
-    if (n > sizeof name - 1 && strncasecmp(p, name, sizeof name - 1) == 0) {
-        const char *v = p + sizeof name - 1;
-        size_t vlen = n - (sizeof name - 1);
-        while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
-            vlen--;
-        if (vlen < sizeof t->retry_after) {
-            memcpy(t->retry_after, v, vlen);
-            t->retry_after_len = vlen;
-        }
-    }
+    size_t vlen = otelc__http_retry_after_header(p, n, t->retry_after, sizeof t->retry_after);
+    if (vlen > 0)
+        t->retry_after_len = vlen;
     return n;
 }
 
@@ -178,130 +154,16 @@ static int gzip_body(struct otelc__http_transport *t)
     return otelc__gzip(t->body.data, t->body.len, &t->gz);
 }
 
-/* --- response decoding ------------------------------------------------------------------- */
-
-static void *pb_alloc(void *ud, size_t n)
-{
-    return otelc__malloc(n);
-}
-
-static void pb_free(void *ud, void *p)
-{
-    otelc__free(p);
-}
-
-static ProtobufCAllocator pb_allocator = {pb_alloc, pb_free, NULL};
-
-/* Finds `"key"` followed by `:` in a JSON text and returns what follows the colon. A small
- * scanner, not a parser: enough for the two flat answers a collector sends. */
-static const char *json_value(const char *s, size_t len, const char *key)
-{
-    size_t klen = strlen(key);
-    for (size_t i = 0; i + klen + 2 <= len; i++) {
-        if (s[i] != '"' || memcmp(s + i + 1, key, klen) != 0 || s[i + 1 + klen] != '"')
-            continue;
-        size_t j = i + klen + 2;
-        while (j < len && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n'))
-            j++;
-        if (j < len && s[j] == ':') {
-            j++;
-            while (j < len && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n'))
-                j++;
-            return j < len ? s + j : NULL;
-        }
-    }
-    return NULL;
-}
-
-/* A JSON string value of key, escapes other than \" and \\ left as they are. */
-static void json_string(const char *s, size_t len, const char *key, char *out, size_t cap)
-{
-    const char *v = json_value(s, len, key);
-    size_t o = 0;
-    out[0] = '\0';
-    if (!v || *v != '"')
-        return;
-    for (v++; v < s + len && *v != '"' && o + 1 < cap && o < MESSAGE_MAX; v++) {
-        if (*v == '\\' && v + 1 < s + len)
-            v++;
-        unsigned char c = (unsigned char)*v;
-        out[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    out[o] = '\0';
-}
-
-/* A JSON integer (bare or, as OTLP/JSON writes int64, quoted) of key; 0 when absent. */
-static uint64_t json_u64(const char *s, size_t len, const char *key)
-{
-    const char *v = json_value(s, len, key);
-    uint64_t r = 0;
-    if (!v)
-        return 0;
-    if (*v == '"')
-        v++;
-    size_t n = 0;
-    while (v + n < s + len && v[n] >= '0' && v[n] <= '9' && n < 20)
-        n++;
-    if (n == 0 || otelc__parse_u64(v, n, &r) != 0)
-        return 0;
-    return r;
-}
-
-static int body_is_json(const struct otelc__http_transport *t)
-{
-    for (size_t i = 0; i < t->resp.len; i++) {
-        char c = t->resp.data[i];
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-            return c == '{';
-    }
-    return 0;
-}
-
-/* The value of field number id of m, when it exists with the given type. */
-static const void *pb_field(const ProtobufCMessage *m, unsigned id, ProtobufCType type)
-{
-    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(m->descriptor, id);
-    if (!f || f->type != type || f->label == PROTOBUF_C_LABEL_REPEATED)
-        return NULL;
-    return (const char *)m + f->offset;
-}
-
-/* The partial success of a protobuf Export<Signal>ServiceResponse, read through the signal's
- * descriptor: the layout (field numbers and types) is the same in every signal. */
-static void pb_partial(const struct otelc__http_transport *t, uint64_t *rejected, char *msg,
-                       size_t cap)
-{
-    ProtobufCMessage *r = protobuf_c_message_unpack(t->signal->response, &pb_allocator, t->resp.len,
-                                                    (const uint8_t *)t->resp.data);
-    if (!r)
-        return;
-    ProtobufCMessage *const *ps = pb_field(r, 1, PROTOBUF_C_TYPE_MESSAGE);
-    if (ps && *ps) {
-        const int64_t *n = pb_field(*ps, 1, PROTOBUF_C_TYPE_INT64);
-        char *const *m = pb_field(*ps, 2, PROTOBUF_C_TYPE_STRING);
-        if (n && *n > 0)
-            *rejected = (uint64_t)*n;
-        if (m && *m)
-            sanitize(msg, cap, *m, strlen(*m));
-    }
-    protobuf_c_message_free_unpacked(r, &pb_allocator);
-}
+/* --- response handling ------------------------------------------------------------------ */
 
 /* Counts and logs (throttled) a partial success; a 2xx answer is never retried. */
 static void handle_success(struct otelc__http_transport *t)
 {
     uint64_t rejected = 0;
-    char msg[MESSAGE_MAX + 1] = "";
+    char msg[OTELC__HTTP_MESSAGE_MAX + 1] = "";
 
-    if (t->resp.len == 0)
-        return;
-    if (body_is_json(t)) {
-        rejected = json_u64(t->resp.data, t->resp.len, t->signal->json_rejected);
-        json_string(t->resp.data, t->resp.len, "errorMessage", msg, sizeof msg);
-    } else {
-        pb_partial(t, &rejected, msg, sizeof msg);
-    }
-    if (rejected == 0 && !msg[0])
+    if (!otelc__http_partial_success(t->signal->response, t->signal->json_rejected, t->resp.data,
+                                     t->resp.len, &rejected, msg, sizeof msg))
         return;
     t->rejected += rejected;
     /* The total says how much the lines that the throttle suppressed were about. */
@@ -310,25 +172,6 @@ static void handle_success(struct otelc__http_transport *t)
                          "(%llu rejected in all)",
                          (unsigned long long)rejected, t->signal->items,
                          msg[0] ? msg : "(no message)", (unsigned long long)t->rejected);
-}
-
-/* The google.rpc.Status message of an error answer, or "" for none or garbage. */
-static void status_message(struct otelc__http_transport *t, char *msg, size_t cap)
-{
-    msg[0] = '\0';
-    if (t->resp.len == 0)
-        return;
-    if (body_is_json(t)) {
-        json_string(t->resp.data, t->resp.len, "message", msg, cap);
-        return;
-    }
-    Google__Rpc__Status *st =
-        google__rpc__status__unpack(&pb_allocator, t->resp.len, (const uint8_t *)t->resp.data);
-    if (!st)
-        return;
-    if (st->message)
-        sanitize(msg, cap, st->message, strlen(st->message));
-    google__rpc__status__free_unpacked(st, &pb_allocator);
 }
 
 /* --- export ------------------------------------------------------------------------------ */
@@ -394,8 +237,8 @@ static int post(struct otelc__http_transport *t, const struct otelc__buf *payloa
                 handle_success(t);
                 return OTELC_OK;
             }
-            char msg[MESSAGE_MAX + 1];
-            status_message(t, msg, sizeof msg);
+            char msg[OTELC__HTTP_MESSAGE_MAX + 1];
+            otelc__http_status_message(t->resp.data, t->resp.len, msg, sizeof msg);
             snprintf(t->last_error, sizeof t->last_error, "HTTP %ld from %s%s%s", status,
                      t->url_shown, msg[0] ? ": " : "", msg);
             if (!otelc__retry_http_status_retryable(status))

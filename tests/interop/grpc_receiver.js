@@ -49,6 +49,9 @@ function start (opts = {}) {
   // fail(n, how): the next n calls are answered as `how` says: {code, message, retryDelayMs,
   // partialRejected, partialMessage, delayMs}.
   state.fail = (n, how) => { for (let i = 0; i < n; i++) state.failures.push(how) }
+  // reset(n): the connections of the next n calls are cut as soon as their headers arrive.
+  state.resets = 0
+  state.reset = n => { state.resets += n }
 
   const Export = (call, callback) => {
     const how = state.failures.shift() || {}
@@ -131,7 +134,14 @@ function start (opts = {}) {
       if (err) return reject(err)
       // The headers as they arrived on the wire (grpc-js hides some from call.metadata).
       for (const h2 of server.http2Servers.keys()) {
-        h2.on('stream', (stream, headers) => state.rawHeaders.push({ ...headers }))
+        h2.on('stream', (stream, headers) => {
+          state.rawHeaders.push({ ...headers })
+          if (state.resets > 0) {
+            state.resets--
+            state.requests.push({ time: Date.now(), answered: 'reset', spans: 0, spanIds: [] })
+            stream.session.destroy()
+          }
+        })
       }
       state.port = port
       // Graceful: GOAWAY, calls under way finish.

@@ -66,6 +66,28 @@ function checkBig (r, spans, service) {
   assert.deepStrictEqual(r.stats, { ended: 3000, exported: 3000, dropped: 0, failed: 0 })
 }
 
+// Starts a receiver program (receiver.js or grpc_receiver.js) as a process of its own, to be
+// killed; resolves {child, lines, port} once it listens. lines collects the JSON line it prints
+// for each request.
+function spawnReceiver (js, port) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [js, '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const lines = []
+    let buf = ''
+    child.stdout.on('data', d => {
+      buf += d
+      let i
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i)
+        buf = buf.slice(i + 1)
+        if (line.startsWith('listening ')) resolve({ child, lines, port: Number(line.split(' ')[1]) })
+        else if (line) lines.push(JSON.parse(line))
+      }
+    })
+    child.on('error', reject)
+  })
+}
+
 function openssl (dir, ...args) { execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' }) }
 
 // A CA, a server certificate for 127.0.0.1 it signed, a client certificate it signed, and a
@@ -87,4 +109,4 @@ function makeCerts () {
   return { dir, f, read: n => fs.readFileSync(f(n)) }
 }
 
-module.exports = { runGen, big, small, checkBig, makeCerts }
+module.exports = { runGen, big, small, checkBig, makeCerts, spawnReceiver }

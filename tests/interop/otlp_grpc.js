@@ -4,7 +4,7 @@
 'use strict'
 
 const assert = require('assert')
-const { execFile, spawn } = require('child_process')
+const { execFile } = require('child_process')
 const fs = require('fs')
 const net = require('net')
 const path = require('path')
@@ -235,22 +235,7 @@ const cases = {
   // keeps its pace, drops and failures are counted, and export resumes when the server is back.
   async killed () {
     const receiverJs = path.join(__dirname, 'grpc_receiver.js')
-    const spawnReceiver = port => new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [receiverJs, '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] })
-      const lines = []
-      let buf = ''
-      child.stdout.on('data', d => {
-        buf += d
-        let i
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i)
-          buf = buf.slice(i + 1)
-          if (line.startsWith('listening ')) resolve({ child, lines, port: Number(line.split(' ')[1]) })
-          else if (line) lines.push(JSON.parse(line))
-        }
-      })
-      child.on('error', reject)
-    })
+    const spawnReceiver = port => util.spawnReceiver(receiverJs, port)
     const first = await spawnReceiver(0)
     const started = Date.now()
     const run = runGen({

@@ -134,10 +134,19 @@ function decode (body, contentType) {
 function start (opts = {}) {
   const state = { requests: [], spans: [], metrics: [], failures: [], errors: [] }
   // fail(n, how): the next n requests are answered as `how` says: {status, retryAfter,
-  // message, partialRejected, partialMessage, delayMs, drop}.
+  // message, partialRejected, partialMessage, delayMs, drop, reset, body}. reset cuts the
+  // connection as soon as the request's headers are read (before its body); body (a Buffer)
+  // replaces the answer's body, whatever the status.
   state.fail = (n, how) => { for (let i = 0; i < n; i++) state.failures.push(how) }
 
   const handler = (req, res) => {
+    if (state.failures.length && state.failures[0].reset) {
+      const how = state.failures.shift()
+      state.requests.push({ time: Date.now(), method: req.method, url: req.url, answered: 'reset', spans: 0, spanIds: [] })
+      if (opts.onRequest) opts.onRequest(state.requests[state.requests.length - 1], how)
+      req.socket.destroy()
+      return
+    }
     const chunks = []
     req.on('data', c => chunks.push(c))
     req.on('end', () => {
@@ -155,6 +164,7 @@ function start (opts = {}) {
         answered: how.drop ? 'drop' : (how.status || 200),
         bodyLength: chunks.reduce((n, c) => n + c.length, 0),
         spans: 0,
+        spanIds: [],
       }
       state.requests.push(rec)
       const isMetrics = req.url === '/v1/metrics'
@@ -165,7 +175,9 @@ function start (opts = {}) {
         const headers = { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' }
         if (how.retryAfter !== undefined) headers['Retry-After'] = String(how.retryAfter)
         let body
-        if (status >= 200 && status < 300) {
+        if (how.body) {
+          body = how.body
+        } else if (status >= 200 && status < 300) {
           if (how.partialRejected !== undefined && isMetrics) {
             const ps = { rejectedDataPoints: how.partialRejected, errorMessage: how.partialMessage || '' }
             body = json ? Buffer.from(JSON.stringify({ partialSuccess: { rejectedDataPoints: String(ps.rejectedDataPoints), errorMessage: ps.errorMessage } }))
@@ -186,6 +198,16 @@ function start (opts = {}) {
         res.writeHead(status, headers)
         res.end(body)
       }
+      if ((how.status || how.drop) && !isMetrics) {
+        // What a failed request carried, for checking that it is not sent again.
+        try {
+          let body = Buffer.concat(chunks)
+          if (rec.contentEncoding === 'gzip') body = zlib.gunzipSync(body)
+          rec.spanIds = decode(body, rec.contentType).map(s => s.spanId)
+        } catch (e) {
+          state.errors.push(String(e))
+        }
+      }
       if (!how.status && !how.drop) {
         // Only requests answered with success count as received.
         try {
@@ -198,6 +220,7 @@ function start (opts = {}) {
           } else {
             const spans = decode(body, rec.contentType)
             rec.spans = spans.length
+            rec.spanIds = spans.map(s => s.spanId)
             state.spans.push(...spans)
           }
         } catch (e) {
