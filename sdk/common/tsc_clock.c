@@ -26,6 +26,7 @@ struct otelc__tsc_scale otelc__tsc;
 static _Atomic pid_t cal_owner;
 static _Atomic int cal_state; /* 0 not started, 1 base taken, 2 published, -1 not usable */
 static uint64_t base_tsc, base_mono, last_anchor_mono;
+static uint64_t published_baseline; /* ns between the base pair and the pair of the last scale */
 
 /* Takes the calibration for the calling process, or returns 0 when one of its threads has
  * it. */
@@ -73,6 +74,7 @@ void otelc__tsc_reset(void)
         sched_yield();
     atomic_store(&otelc__tsc.ready, 0);
     cal_state = 0;
+    published_baseline = 0;
     cal_give();
 }
 
@@ -159,10 +161,14 @@ static void calibrate(uint64_t mono_now)
     read_pair(CLOCK_MONOTONIC, &tsc, &mono);
     uint64_t mult = otelc__tsc_compute_mult(base_tsc, base_mono, tsc, mono);
     uint64_t old = atomic_load_explicit(&otelc__tsc.mult, memory_order_relaxed);
-    /* The rate is measured over the whole time since the base pair, so it only gets better;
-     * a change of more than 0.1% means the counter cannot be trusted (a migration to another
-     * host, a counter that stops): go back to the system clock for good. */
-    if (!mult || (cal_state == 2 && (mult > old + old / 1000 || mult < old - old / 1000))) {
+    /* The rate is measured over the whole time since the base pair, so it only gets better.
+     * A pair read on a busy machine can be off by tens of microseconds, which over the first
+     * 20 ms baseline is a 0.1% error: the rate is checked only against one measured over at
+     * least a second (an error under 0.01%). A change of more than 0.5% then means the counter
+     * cannot be trusted (a migration to a host with another TSC rate, a counter that stops):
+     * back to the system clock for good. */
+    int check = cal_state == 2 && published_baseline >= CAL_EVERY_NS;
+    if (!mult || (check && (mult > old + old / 200 || mult < old - old / 200))) {
         atomic_store(&otelc__tsc.ready, 0);
         cal_state = -1;
         otelc__log(OTELC_LOG_DEBUG, "span clock: the TSC rate is unstable; using "
@@ -171,6 +177,7 @@ static void calibrate(uint64_t mono_now)
     }
     read_pair(CLOCK_REALTIME, &wtsc, &wall);
     publish(wtsc, wall, mult);
+    published_baseline = mono - base_mono;
     cal_state = 2;
     last_anchor_mono = mono;
 }
