@@ -377,14 +377,15 @@ static void test_exemplar_init_errors(void **state)
 
 /* Offers from 4 threads while another collects: every exemplar collected is whole (value,
  * time, ids and attribute all from the same offer), never more than the slots. */
-enum { THREADS = 4, PER_THREAD = 50000 };
+enum { THREADS = 4 };
+static int64_t g_per_thread; /* 50000, scaled down under valgrind */
 static struct otelc__reservoir g_fixed, g_aligned;
 static atomic_int g_running;
 
 static void *offer_thread(void *arg)
 {
     int64_t t = (int64_t)(intptr_t)arg;
-    for (int64_t i = 0; i < PER_THREAD; i++) {
+    for (int64_t i = 0; i < g_per_thread; i++) {
         int64_t v = t * 1000000 + i;
         char buf[24];
         snprintf(buf, sizeof buf, "%lld", (long long)v);
@@ -429,6 +430,7 @@ static void test_exemplar_concurrent_offer_collect(void **state)
     const double bounds[] = {1, 2};
     assert_int_equal(otelc__reservoir_init_fixed(&g_fixed, 4), OTELC_OK);
     assert_int_equal(otelc__reservoir_init_aligned(&g_aligned, bounds, 2), OTELC_OK);
+    g_per_thread = (int64_t)tu_scale(50000);
     atomic_store(&g_running, THREADS);
     pthread_t th[THREADS];
     for (intptr_t t = 0; t < THREADS; t++)

@@ -73,7 +73,8 @@ static void test_ring_reset_single_threaded(void **state)
 }
 
 /* Two producers and two consumers: every value arrives exactly once. */
-enum { PER_PRODUCER = 200000, PRODUCERS = 2, CONSUMERS = 2 };
+enum { PRODUCERS = 2, CONSUMERS = 2 };
+static uintptr_t g_per_producer; /* 200000, scaled down under valgrind */
 static struct otelc__ring g_r;
 static _Atomic int g_producers_done;
 static unsigned char *g_seen;
@@ -81,8 +82,8 @@ static _Atomic uint64_t g_popped;
 
 static void *producer(void *arg)
 {
-    uintptr_t base = (uintptr_t)arg * PER_PRODUCER;
-    for (uintptr_t i = 0; i < PER_PRODUCER; i++)
+    uintptr_t base = (uintptr_t)arg * g_per_producer;
+    for (uintptr_t i = 0; i < g_per_producer; i++)
         while (!otelc__ring_push(&g_r, (void *)(base + i + 1), NULL))
             ;
     atomic_fetch_add(&g_producers_done, 1);
@@ -109,7 +110,8 @@ static void test_ring_mpmc_exactly_once(void **state)
 {
     (void)state;
     assert_int_equal(otelc__ring_init(&g_r, 64), OTELC_OK);
-    g_seen = calloc(PER_PRODUCER * PRODUCERS, 1);
+    g_per_producer = (uintptr_t)tu_scale(200000);
+    g_seen = calloc(g_per_producer * PRODUCERS, 1);
     assert_non_null(g_seen);
     pthread_t p[PRODUCERS], c[CONSUMERS];
     for (uintptr_t i = 0; i < PRODUCERS; i++)
@@ -120,8 +122,8 @@ static void test_ring_mpmc_exactly_once(void **state)
         pthread_join(p[i], NULL);
     for (int i = 0; i < CONSUMERS; i++)
         pthread_join(c[i], NULL);
-    assert_int_equal(atomic_load(&g_popped), PER_PRODUCER * PRODUCERS);
-    for (size_t i = 0; i < PER_PRODUCER * PRODUCERS; i++)
+    assert_int_equal(atomic_load(&g_popped), g_per_producer * PRODUCERS);
+    for (size_t i = 0; i < g_per_producer * PRODUCERS; i++)
         assert_int_equal(g_seen[i], 1);
     free(g_seen);
     otelc__ring_destroy(&g_r);

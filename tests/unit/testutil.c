@@ -225,3 +225,11 @@ otelc_span *tu_span_named(const char *name)
             return g_spans[i];
     return NULL;
 }
+
+uint64_t tu_scale(uint64_t n)
+{
+    const char *v = getenv("OTELC_TEST_UNDER_VALGRIND");
+    if (!v || !v[0] || v[0] == '0')
+        return n;
+    return n / 100 ? n / 100 : 1;
+}

@@ -19,6 +19,9 @@ void tu_alloc_install(uint64_t fail_at);
 void tu_alloc_uninstall(void);
 /* Allocations made since install (successful or not). */
 uint64_t tu_alloc_calls(void);
+/* n, or n / 100 (at least 1) under valgrind (the meson setup sets OTELC_TEST_UNDER_VALGRIND),
+ * whose one-thread-at-a-time scheduling makes threaded loops a hundred times slower. */
+uint64_t tu_scale(uint64_t n);
 /* Blocks currently allocated through the hook (0 means nothing leaked). */
 int64_t tu_alloc_live(void);
 /* 1 when the programmed failure has happened. */
