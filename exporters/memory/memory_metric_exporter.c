@@ -9,8 +9,7 @@
 
 struct memory_metric_exporter {
     pthread_mutex_t mu; /* guards everything below: accessors run on any thread */
-    otelc_temporality_preference temporality;
-    otelc_aggregation histogram_aggregation;
+    struct otelc__metric_prefs prefs; /* set once at creation */
     otelc_resource_metrics *last; /* a copy, or NULL before the first export */
     size_t exports;               /* successful exports */
     uint32_t fail_left;           /* exports still to fail */
@@ -47,14 +46,13 @@ static int memory_export(void *user_data, const otelc_resource_metrics *rm, uint
 static otelc_temporality memory_temporality(void *user_data, otelc_instrument_kind kind)
 {
     const struct memory_metric_exporter *m = user_data;
-    return otelc_temporality_for(m->temporality, kind);
+    return otelc__metric_prefs_temporality(&m->prefs, kind);
 }
 
 static otelc_aggregation memory_aggregation(void *user_data, otelc_instrument_kind kind)
 {
     const struct memory_metric_exporter *m = user_data;
-    return kind == OTELC_INSTRUMENT_HISTOGRAM ? m->histogram_aggregation
-                                              : OTELC_AGGREGATION_DEFAULT;
+    return otelc__metric_prefs_aggregation(&m->prefs, kind);
 }
 
 static void memory_destroy(void *user_data)
@@ -79,10 +77,10 @@ int otelc_memory_metric_exporter_new(otelc_metric_exporter **out,
                                      otelc_aggregation histogram_aggregation)
 {
     struct memory_metric_exporter *m;
+    struct otelc__metric_prefs prefs;
     int rc;
 
-    if (!out || (unsigned)temporality > OTELC_TEMPORALITY_PREFER_LOWMEMORY ||
-        (unsigned)histogram_aggregation > OTELC_AGGREGATION_EXPONENTIAL_HISTOGRAM)
+    if (!out || otelc__metric_prefs_set(&prefs, temporality, histogram_aggregation, 0) != OTELC_OK)
         return OTELC_EINVAL;
     m = otelc__calloc(1, sizeof *m);
     if (!m)
@@ -91,8 +89,7 @@ int otelc_memory_metric_exporter_new(otelc_metric_exporter **out,
         otelc__free(m);
         return OTELC_ENOMEM;
     }
-    m->temporality = temporality;
-    m->histogram_aggregation = histogram_aggregation;
+    m->prefs = prefs;
     rc = otelc_metric_exporter_new(out, &memory_metric_methods, m);
     if (rc != OTELC_OK)
         memory_destroy(m);

@@ -15,8 +15,7 @@
 
 struct otlp_grpc_metrics {
     struct otelc__otlp_grpc_base b;
-    otelc_temporality_preference temporality;
-    otelc_aggregation histogram_aggregation;
+    struct otelc__metric_prefs prefs;
 };
 
 void otelc_otlp_grpc_metric_exporter_options_from_env(otelc_otlp_grpc_exporter_options *opt)
@@ -64,14 +63,13 @@ static int metrics_export(void *ud, const otelc_resource_metrics *rm, uint64_t d
 static otelc_temporality metrics_temporality(void *ud, otelc_instrument_kind kind)
 {
     const struct otlp_grpc_metrics *x = ud;
-    return otelc_temporality_for(x->temporality, kind);
+    return otelc__metric_prefs_temporality(&x->prefs, kind);
 }
 
 static otelc_aggregation metrics_aggregation(void *ud, otelc_instrument_kind kind)
 {
     const struct otlp_grpc_metrics *x = ud;
-    return kind == OTELC_INSTRUMENT_HISTOGRAM ? x->histogram_aggregation
-                                              : OTELC_AGGREGATION_DEFAULT;
+    return otelc__metric_prefs_aggregation(&x->prefs, kind);
 }
 
 static int metrics_shutdown(void *ud, uint64_t deadline)
@@ -110,22 +108,21 @@ int otelc_otlp_grpc_metric_exporter_new(otelc_metric_exporter **out,
                                         const otelc_otlp_grpc_exporter_options *opt)
 {
     otelc_otlp_grpc_exporter_options defaults;
+    struct otelc__metric_prefs prefs;
     if (!out)
         return OTELC_EINVAL;
     otelc_otlp_grpc_exporter_options_init(&defaults);
     if (!opt)
         opt = &defaults;
-    if (opt->size >= sizeof *opt &&
-        ((unsigned)opt->temporality_preference > OTELC_TEMPORALITY_PREFER_LOWMEMORY ||
-         (opt->histogram_aggregation != OTELC_AGGREGATION_EXPLICIT_HISTOGRAM &&
-          opt->histogram_aggregation != OTELC_AGGREGATION_EXPONENTIAL_HISTOGRAM &&
-          opt->histogram_aggregation != OTELC_AGGREGATION_DEFAULT)))
+    /* Options of an older size have no metric fields: they take the defaults. */
+    const otelc_otlp_grpc_exporter_options *m = opt->size >= sizeof *opt ? opt : &defaults;
+    if (otelc__metric_prefs_set(&prefs, m->temporality_preference, m->histogram_aggregation, 1) !=
+        OTELC_OK)
         return OTELC_EINVAL;
     struct otlp_grpc_metrics *x = otelc__calloc(1, sizeof *x);
     if (!x)
         return OTELC_ENOMEM;
-    x->temporality = opt->temporality_preference;
-    x->histogram_aggregation = opt->histogram_aggregation;
+    x->prefs = prefs;
     int rc = otelc__otlp_grpc_base_init(&x->b, opt, "otlp/grpc metric exporter");
     if (rc == OTELC_OK)
         rc = otelc_metric_exporter_new(out, &metrics_methods, x);

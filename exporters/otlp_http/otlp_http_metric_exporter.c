@@ -27,8 +27,7 @@ static const struct otelc__http_signal metrics_signal = {
 
 struct otlp_http_metrics {
     struct otelc__http_transport t; /* first: the transport's functions take this pointer */
-    otelc_temporality_preference temporality;
-    otelc_aggregation histogram_aggregation;
+    struct otelc__metric_prefs prefs;
 };
 
 /* Options sized for the older header have no metric fields: they take the defaults. */
@@ -93,14 +92,13 @@ static int metrics_export(void *ud, const otelc_resource_metrics *rm, uint64_t d
 static otelc_temporality metrics_temporality(void *ud, otelc_instrument_kind kind)
 {
     const struct otlp_http_metrics *x = ud;
-    return otelc_temporality_for(x->temporality, kind);
+    return otelc__metric_prefs_temporality(&x->prefs, kind);
 }
 
 static otelc_aggregation metrics_aggregation(void *ud, otelc_instrument_kind kind)
 {
     const struct otlp_http_metrics *x = ud;
-    return kind == OTELC_INSTRUMENT_HISTOGRAM ? x->histogram_aggregation
-                                              : OTELC_AGGREGATION_DEFAULT;
+    return otelc__metric_prefs_aggregation(&x->prefs, kind);
 }
 
 static int metrics_shutdown(void *ud, uint64_t deadline)
@@ -137,6 +135,7 @@ int otelc_otlp_http_metric_exporter_new(otelc_metric_exporter **out,
                                         const otelc_otlp_http_exporter_options *opt)
 {
     otelc_otlp_http_exporter_options defaults;
+    struct otelc__metric_prefs prefs;
     struct otlp_http_metrics *x;
     int rc;
 
@@ -149,16 +148,13 @@ int otelc_otlp_http_metric_exporter_new(otelc_metric_exporter **out,
         return OTELC_EINVAL;
     if (has_metric_fields(opt))
         defaults = *opt;
-    if ((unsigned)defaults.temporality_preference > OTELC_TEMPORALITY_PREFER_LOWMEMORY ||
-        (defaults.histogram_aggregation != OTELC_AGGREGATION_EXPLICIT_HISTOGRAM &&
-         defaults.histogram_aggregation != OTELC_AGGREGATION_EXPONENTIAL_HISTOGRAM &&
-         defaults.histogram_aggregation != OTELC_AGGREGATION_DEFAULT))
+    if (otelc__metric_prefs_set(&prefs, defaults.temporality_preference,
+                                defaults.histogram_aggregation, 1) != OTELC_OK)
         return OTELC_EINVAL;
     x = otelc__calloc(1, sizeof *x);
     if (!x)
         return OTELC_ENOMEM;
-    x->temporality = defaults.temporality_preference;
-    x->histogram_aggregation = defaults.histogram_aggregation;
+    x->prefs = prefs;
     rc = otelc__http_transport_init(&x->t, &metrics_signal, opt);
     if (rc != OTELC_OK) {
         otelc__free(x);

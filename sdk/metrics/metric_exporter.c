@@ -122,3 +122,30 @@ OTELC_API otelc_temporality otelc_temporality_for(otelc_temporality_preference p
     }
     return OTELC_TEMPORALITY_CUMULATIVE;
 }
+
+int otelc__metric_prefs_set(struct otelc__metric_prefs *p, otelc_temporality_preference t,
+                            otelc_aggregation a, int histogram_only)
+{
+    if ((unsigned)t > OTELC_TEMPORALITY_PREFER_LOWMEMORY ||
+        (unsigned)a > OTELC_AGGREGATION_EXPONENTIAL_HISTOGRAM)
+        return OTELC_EINVAL;
+    if (histogram_only && a != OTELC_AGGREGATION_DEFAULT &&
+        a != OTELC_AGGREGATION_EXPLICIT_HISTOGRAM && a != OTELC_AGGREGATION_EXPONENTIAL_HISTOGRAM)
+        return OTELC_EINVAL;
+    p->temporality = t;
+    p->histogram_aggregation = a;
+    return OTELC_OK;
+}
+
+otelc_temporality otelc__metric_prefs_temporality(const struct otelc__metric_prefs *p,
+                                                  otelc_instrument_kind kind)
+{
+    return otelc_temporality_for(p->temporality, kind);
+}
+
+otelc_aggregation otelc__metric_prefs_aggregation(const struct otelc__metric_prefs *p,
+                                                  otelc_instrument_kind kind)
+{
+    return kind == OTELC_INSTRUMENT_HISTOGRAM ? p->histogram_aggregation
+                                              : OTELC_AGGREGATION_DEFAULT;
+}
